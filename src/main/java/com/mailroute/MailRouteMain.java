@@ -1,0 +1,2 @@
+package com.mailroute;
+public class MailRouteMain { public static void main(String[] a) {} }
