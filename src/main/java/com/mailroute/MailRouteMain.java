@@ -1,2 +1,54 @@
 package com.mailroute;
-public class MailRouteMain { public static void main(String[] a) {} }
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import org.apache.camel.main.Main;
+
+/** Starts MailRoute: settings first (a wrong one stops startup with one line), then Camel Main. */
+public final class MailRouteMain {
+
+    private MailRouteMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings;
+        try {
+            settings = Settings.load();
+        } catch (Settings.SettingsException e) {
+            System.err.println("mailroute: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Main main = create(settings);
+        main.run(args);
+    }
+
+    /** A Camel Main with MailRoute's configuration, routes and settings; not yet started. */
+    public static Main create(Settings settings) {
+        Main main = new Main();
+        main.configure().addConfiguration(new MailRouteConfiguration(settings));
+        main.setOverrideProperties(camelProperties(settings));
+        return main;
+    }
+
+    static Properties camelProperties(Settings settings) {
+        Properties p = settings.asProperties();
+        p.setProperty("camel.main.name", "mailroute");
+        Path routes = Path.of(settings.get("mailroute.routes.dir")).toAbsolutePath().normalize();
+        boolean routesOnDisk = Files.isDirectory(routes);
+        // The routes folder is the operator's; the jar carries a copy for runs from elsewhere.
+        p.setProperty("camel.main.routesIncludePattern", routesOnDisk ? "file:" + routes + "/*.yaml" : "classpath:routes/*.yaml");
+        p.setProperty("camel.main.routesReloadEnabled", String.valueOf(routesOnDisk && settings.bool("mailroute.routes.reload")));
+        p.setProperty("camel.main.routesReloadDirectory", routes.toString());
+        p.setProperty("camel.main.routesReloadPattern", "*.yaml");
+        p.setProperty("camel.main.routesReloadRemoveAllRoutes", "false");
+        p.setProperty("camel.server.enabled", "true");
+        p.setProperty("camel.server.host", settings.get("mailroute.http.host"));
+        p.setProperty("camel.server.port", String.valueOf(settings.port("mailroute.http.port")));
+        p.setProperty("camel.server.maxBodySize", String.valueOf(settings.size("mailroute.message.max-size") + 1024 * 1024));
+        p.setProperty("camel.main.jmxEnabled", "true");
+        return p;
+    }
+}

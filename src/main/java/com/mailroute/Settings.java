@@ -1,0 +1,363 @@
+package com.mailroute;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * MailRoute's settings: built-in defaults, then application.properties (classpath, then the
+ * working directory), then environment variables (MAILROUTE_SMTP_PORT), then -D system properties.
+ * Everything is validated up front so a wrong value stops startup with one line naming the key.
+ */
+public final class Settings {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|K|M|G)?", Pattern.CASE_INSENSITIVE);
+    private static final List<String> PER_DOMAIN_PREFIXES = List.of("mailroute.transport.", "mailroute.tls.");
+
+    private final Map<String, String> values;
+
+    private Settings(Map<String, String> values) {
+        this.values = values;
+        validate();
+    }
+
+    /** Loads settings from every source in precedence order. */
+    public static Settings load() {
+        return load(System.getenv(), System.getProperties(), Path.of("application.properties"));
+    }
+
+    static Settings load(Map<String, String> env, Properties system, Path workingDirFile) {
+        Map<String, String> v = new TreeMap<>();
+        Map<String, String> defaults = readResource("mailroute-defaults.properties");
+        v.putAll(defaults);
+        v.putAll(mailrouteKeys(readResource("application.properties")));
+        if (Files.isRegularFile(workingDirFile)) {
+            v.putAll(mailrouteKeys(readFile(workingDirFile)));
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String key = keyForEnvironmentVariable(e.getKey(), defaults);
+            if (key != null) {
+                v.put(key, e.getValue());
+            }
+        }
+        for (String name : system.stringPropertyNames()) {
+            if (name.startsWith("mailroute.")) {
+                v.put(name, system.getProperty(name));
+            }
+        }
+        v.replaceAll((k, val) -> val == null ? "" : val.strip());
+        if (v.get("mailroute.helo-name").isEmpty()) {
+            v.put("mailroute.helo-name", machineName());
+        }
+        if (v.get("mailroute.postmaster").isEmpty()) {
+            v.put("mailroute.postmaster", "postmaster@" + v.get("mailroute.helo-name"));
+        }
+        return new Settings(v);
+    }
+
+    /** Builds settings from explicit values over the defaults (tests). */
+    public static Settings of(Map<String, String> overrides) {
+        Properties p = new Properties();
+        p.putAll(overrides);
+        return load(Map.of(), p, Path.of("/nonexistent/application.properties"));
+    }
+
+    /** MAILROUTE_SMTP_PORT → mailroute.smtp.port; MAILROUTE_TRANSPORT_EXAMPLE_COM → mailroute.transport.example.com. */
+    static String keyForEnvironmentVariable(String name, Map<String, String> defaults) {
+        if (!name.startsWith("MAILROUTE_")) {
+            return null;
+        }
+        for (String key : defaults.keySet()) {
+            if (envName(key).equals(name)) {
+                return key;
+            }
+        }
+        for (String prefix : PER_DOMAIN_PREFIXES) {
+            String envPrefix = envName(prefix);
+            if (name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
+                return prefix + name.substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            }
+        }
+        return null;
+    }
+
+    static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private void validate() {
+        Map<String, String> known = readResource("mailroute-defaults.properties");
+        for (String key : values.keySet()) {
+            if (!known.containsKey(key) && PER_DOMAIN_PREFIXES.stream().noneMatch(key::startsWith)) {
+                throw new SettingsException(key, values.get(key), "unknown setting (check the spelling; see the README for the list)");
+            }
+        }
+        port("mailroute.http.port");
+        port("mailroute.console.port");
+        port("mailroute.broker.port");
+        port("mailroute.smtp.port");
+        positiveInt("mailroute.delivery.consumers");
+        positiveInt("mailroute.smtp.connection.max-messages");
+        duration("mailroute.dns.timeout");
+        duration("mailroute.queue.max-lifetime");
+        duration("mailroute.delay-warning");
+        duration("mailroute.smtp.connect-timeout");
+        duration("mailroute.smtp.command-timeout");
+        duration("mailroute.smtp.data-timeout");
+        duration("mailroute.smtp.connection.max-idle");
+        duration("mailroute.dead.retention");
+        positiveInt("mailroute.pickup.poll-ms");
+        retrySchedule();
+        size("mailroute.message.max-size");
+        bool("mailroute.routes.reload");
+        bool("mailroute.mime.convert-signed");
+        tls("mailroute.tls");
+        if (!get("mailroute.relayhost").isEmpty()) {
+            hostPort("mailroute.relayhost");
+        }
+        for (String key : values.keySet()) {
+            if (key.startsWith("mailroute.transport.")) {
+                hostPort(key);
+            } else if (key.startsWith("mailroute.tls.")) {
+                tls(key);
+            }
+        }
+        for (String server : dnsServers()) {
+            if (!server.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?")) {
+                throw new SettingsException("mailroute.dns.servers", get("mailroute.dns.servers"), "'" + server + "' is not host or host:port");
+            }
+        }
+        String helo = get("mailroute.helo-name");
+        if (!helo.matches("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?")) {
+            throw new SettingsException("mailroute.helo-name", helo, "not a host name");
+        }
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("no setting " + key);
+        }
+        return v;
+    }
+
+    public Path dataDir() {
+        return Path.of(get("mailroute.data.dir")).toAbsolutePath().normalize();
+    }
+
+    public int port(String key) {
+        int p = integer(key);
+        if (p < 0 || p > 65535) {
+            throw new SettingsException(key, get(key), "not a port number (0-65535)");
+        }
+        return p;
+    }
+
+    public int positiveInt(String key) {
+        int n = integer(key);
+        if (n < 1) {
+            throw new SettingsException(key, get(key), "must be 1 or more");
+        }
+        return n;
+    }
+
+    private int integer(String key) {
+        try {
+            return Integer.parseInt(get(key));
+        } catch (NumberFormatException e) {
+            throw new SettingsException(key, get(key), "not a whole number");
+        }
+    }
+
+    public boolean bool(String key) {
+        String v = get(key).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new SettingsException(key, get(key), "must be true or false");
+        }
+        return v.equals("true");
+    }
+
+    /** "30s", "5m", "4h", "5d", "500ms"; "0" is zero. */
+    public Duration duration(String key) {
+        try {
+            return parseDuration(get(key));
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(key, get(key), e.getMessage());
+        }
+    }
+
+    public static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration: use a number followed by ms, s, m, h or d");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    public List<Duration> retrySchedule() {
+        List<Duration> delays = new ArrayList<>();
+        for (String part : get("mailroute.retry.schedule").split(",")) {
+            try {
+                delays.add(parseDuration(part));
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException("mailroute.retry.schedule", get("mailroute.retry.schedule"), e.getMessage());
+            }
+        }
+        return delays;
+    }
+
+    /** Bytes from "35MB", "512KB", "1048576". */
+    public long size(String key) {
+        Matcher m = SIZE.matcher(get(key));
+        if (!m.matches()) {
+            throw new SettingsException(key, get(key), "not a size: use a number optionally followed by KB, MB or GB");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
+        return switch (unit) {
+            case "KB", "K" -> n * 1024;
+            case "MB", "M" -> n * 1024 * 1024;
+            case "GB", "G" -> n * 1024 * 1024 * 1024;
+            default -> n;
+        };
+    }
+
+    private String tls(String key) {
+        String v = get(key).toLowerCase(Locale.ROOT);
+        if (!List.of("may", "encrypt", "none").contains(v)) {
+            throw new SettingsException(key, get(key), "must be may, encrypt or none");
+        }
+        return v;
+    }
+
+    private void hostPort(String key) {
+        String v = get(key);
+        if (!v.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.\\-]+)(:\\d{1,5})?")) {
+            throw new SettingsException(key, v, "expected host or host:port (IPv6 as [addr]:port)");
+        }
+    }
+
+    /** TLS policy for a recipient domain: mailroute.tls.<domain>, else mailroute.tls. */
+    public String tlsPolicy(String asciiDomain) {
+        String v = values.get("mailroute.tls." + asciiDomain);
+        return (v != null ? v : get("mailroute.tls")).toLowerCase(Locale.ROOT);
+    }
+
+    /** Static next hops: recipient domain → host:port. */
+    public Map<String, String> transports() {
+        Map<String, String> t = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("mailroute.transport.")) {
+                t.put(k.substring("mailroute.transport.".length()).toLowerCase(Locale.ROOT), v);
+            }
+        });
+        return t;
+    }
+
+    public List<String> dnsServers() {
+        return csv("mailroute.dns.servers");
+    }
+
+    public List<String> csv(String key) {
+        return Arrays.stream(get(key).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public String heloName() {
+        return get("mailroute.helo-name");
+    }
+
+    /** Properties handed to Camel so routes can use {{mailroute.*}} placeholders. */
+    public Properties asProperties() {
+        Properties p = new Properties();
+        p.putAll(values);
+        p.setProperty("mailroute.data.dir", dataDir().toString());
+        return p;
+    }
+
+    private static String machineName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && env.contains(".")) {
+            return env;
+        }
+        try {
+            // Only the local host name: no DNS query leaves the machine for this.
+            String name = InetAddress.getLocalHost().getHostName();
+            return name.contains(".") ? name : name + ".localdomain";
+        } catch (UnknownHostException e) {
+            return "localhost.localdomain";
+        }
+    }
+
+    private static Map<String, String> mailrouteKeys(Map<String, String> all) {
+        Map<String, String> m = new TreeMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith("mailroute.")) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    private static Map<String, String> readResource(String name) {
+        try (InputStream in = Settings.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                return Map.of();
+            }
+            Properties p = new Properties();
+            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+            return toMap(p);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name, e);
+        }
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Properties p = new Properties();
+            p.load(r);
+            return toMap(p);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file.toAbsolutePath(), e);
+        }
+    }
+
+    private static Map<String, String> toMap(Properties p) {
+        Map<String, String> m = new TreeMap<>();
+        for (String n : p.stringPropertyNames()) {
+            m.put(n, p.getProperty(n));
+        }
+        return m;
+    }
+
+    /** A setting with a wrong value; the message is the one line printed at startup. */
+    public static final class SettingsException extends RuntimeException {
+        public SettingsException(String key, String value, String problem) {
+            super("invalid setting " + key + "=" + value + ": " + problem);
+        }
+    }
+}

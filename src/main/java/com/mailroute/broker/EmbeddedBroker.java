@@ -1,0 +1,70 @@
+package com.mailroute.broker;
+
+import java.nio.file.Path;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-JVM Artemis broker used when no external broker is configured: a persistent journal
+ * under DATA/broker, an in-VM acceptor for MailRoute itself and a loopback TCP acceptor so
+ * outside JMS clients can submit.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    public static final String IN_VM_URL = "vm://0";
+
+    private final EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+
+    public EmbeddedBroker(Path dataDir, String tcpHost, int tcpPort, String user, String password) throws Exception {
+        Path dir = dataDir.resolve("broker");
+        Configuration config = new ConfigurationImpl()
+                .setName("mailroute")
+                .setPersistenceEnabled(true)
+                .setJournalDirectory(dir.resolve("journal").toString())
+                .setBindingsDirectory(dir.resolve("bindings").toString())
+                .setPagingDirectory(dir.resolve("paging").toString())
+                .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
+                .setNodeManagerLockDirectory(dir.toString())
+                .setSecurityEnabled(!user.isEmpty())
+                .setJMXManagementEnabled(true)
+                .setJournalDatasync(true);
+        config.addAcceptorConfiguration("in-vm", IN_VM_URL);
+        config.addAcceptorConfiguration("tcp", "tcp://" + tcpHost + ":" + tcpPort + "?protocols=CORE");
+        // A rolled-back delivery is retried by MailRoute's own schedule, never sent to a broker DLQ.
+        config.addAddressSetting("mailroute.#", new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(1000)
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true));
+        for (String q : Queues.ALL) {
+            config.addQueueConfiguration(QueueConfiguration.of(q).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        }
+        server.setConfiguration(config);
+        if (!user.isEmpty()) {
+            server.setSecurityManager(new SingleUserSecurityManager(user, password));
+        }
+    }
+
+    public void start() throws Exception {
+        server.start();
+        LOG.info("embedded broker started: journal {}, listening on {}", server.getActiveMQServer().getConfiguration().getJournalLocation(),
+                server.getActiveMQServer().getConfiguration().getAcceptorConfigurations().stream()
+                        .map(a -> a.getName() + "=" + a.getParams()).toList());
+    }
+
+    public EmbeddedActiveMQ server() {
+        return server;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

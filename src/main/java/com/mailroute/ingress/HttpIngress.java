@@ -1,0 +1,77 @@
+package com.mailroute.ingress;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** POST /api/messages: message/rfc822 (envelope from ?from= and repeated ?to=, else headers) or the JSON form. */
+public final class HttpIngress {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpIngress.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MessageAcceptor acceptor;
+    private final JsonMessageBuilder jsonBuilder;
+
+    public HttpIngress(MessageAcceptor acceptor, JsonMessageBuilder jsonBuilder) {
+        this.acceptor = acceptor;
+        this.jsonBuilder = jsonBuilder;
+    }
+
+    public void accept(Exchange exchange) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(Locale.ROOT);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        Submission s;
+        if (contentType.startsWith("message/rfc822")) {
+            String from = exchange.getMessage().getHeader("from", String.class);
+            List<String> to = values(exchange.getMessage().getHeader("to"));
+            s = new Submission("http", body, from, to.isEmpty() ? null : to);
+        } else if (contentType.startsWith("application/json")) {
+            s = jsonBuilder.build(body);
+        } else {
+            throw new RejectedException("unsupported Content-Type '" + contentType + "': use message/rfc822 or application/json", 415);
+        }
+        MessageAcceptor.Accepted a = acceptor.accept(s);
+        respond(exchange, 202, JSON.createObjectNode().put("id", a.queueId()));
+    }
+
+    public void reject(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int status = e instanceof RejectedException r ? r.httpStatus() : 400;
+        LOG.warn("rejected HTTP submission ({}): {}", status, e.getMessage());
+        respond(exchange, status, JSON.createObjectNode().put("error", e.getMessage()));
+    }
+
+    /** The broker could not commit: the client gets no 202 and must try again. */
+    public void unavailable(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.error("HTTP submission not queued: {}", e.toString());
+        respond(exchange, 503, JSON.createObjectNode().put("error", "message not queued, try again: " + e.getMessage()));
+    }
+
+    static void respond(Exchange exchange, int status, ObjectNode json) {
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(json.toString());
+    }
+
+    private static List<String> values(Object header) {
+        List<String> out = new ArrayList<>();
+        if (header instanceof Collection<?> c) {
+            c.forEach(v -> out.add(v.toString()));
+        } else if (header != null && !header.toString().isBlank()) {
+            out.add(header.toString());
+        }
+        return out;
+    }
+}

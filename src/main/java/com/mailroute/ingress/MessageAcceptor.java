@@ -1,0 +1,78 @@
+package com.mailroute.ingress;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.mailroute.broker.Queues;
+import com.mailroute.queue.DeliveryJob;
+import com.mailroute.queue.JobQueue;
+import com.mailroute.sanitize.MessageSanitizer;
+import com.mailroute.sanitize.SanitizedMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepting a message: check its shape and size, find and validate the envelope, sanitize it,
+ * split it into one delivery job per recipient domain and commit them all to the broker.
+ * Returns only after the commit; throws {@link RejectedException} for anything refused.
+ */
+public final class MessageAcceptor {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageAcceptor.class);
+
+    private final MessageShape shape = new MessageShape();
+    private final EnvelopeReader envelopes = new EnvelopeReader();
+    private final MessageSanitizer sanitizer;
+    private final JobQueue queue;
+    private final long maxSize;
+    private final Set<String> allowedSenderDomains;
+    private final Clock clock;
+
+    public MessageAcceptor(MessageSanitizer sanitizer, JobQueue queue, long maxSize, Set<String> allowedSenderDomains, Clock clock) {
+        this.sanitizer = sanitizer;
+        this.queue = queue;
+        this.maxSize = maxSize;
+        this.allowedSenderDomains = allowedSenderDomains;
+        this.clock = clock;
+    }
+
+    /** What was accepted: the queue id and the domains it was split into. */
+    public record Accepted(String queueId, List<String> domains) {
+    }
+
+    public Accepted accept(Submission s) {
+        shape.check(s.raw(), maxSize);
+        Envelope envelope = envelopes.read(s);
+        checkSenderAllowed(s.wayIn(), envelope.sender());
+        String queueId = QueueIds.next();
+        SanitizedMessage clean = sanitizer.sanitize(s.raw(), s.wayIn(), queueId);
+        Instant now = clock.instant();
+        List<JobQueue.Outgoing> jobs = new ArrayList<>();
+        int n = 0;
+        for (Map.Entry<String, List<MailAddress>> e : envelope.byDomain().entrySet()) {
+            List<String> rcpts = e.getValue().stream().map(MailAddress::address).toList();
+            DeliveryJob job = new DeliveryJob(queueId, queueId + "." + (++n), envelope.sender(), rcpts, e.getKey(), now,
+                    s.wayIn(), 0, null, clean.report().toString(), clean.bytes());
+            jobs.add(JobQueue.Outgoing.job(Queues.OUTBOUND, job));
+        }
+        queue.commit(jobs);
+        List<String> domains = List.copyOf(envelope.byDomain().keySet());
+        LOG.info("queued id={} via={} from=<{}> rcpts={} domains={} size={} sanitize={}", queueId, s.wayIn(), envelope.sender(),
+                envelope.recipients().size(), domains, clean.bytes().length, clean.report());
+        return new Accepted(queueId, domains);
+    }
+
+    private void checkSenderAllowed(String wayIn, String sender) {
+        if (allowedSenderDomains.isEmpty() || wayIn.equals("pickup") || wayIn.equals("internal")) {
+            return;
+        }
+        String domain = sender.isEmpty() ? "" : MailAddress.parse(sender).asciiDomain();
+        if (!allowedSenderDomains.contains(domain.toLowerCase(Locale.ROOT))) {
+            throw new RejectedException("sender <" + sender + "> is not allowed: its domain is not in mailroute.sender.allowed-domains", 403);
+        }
+    }
+}

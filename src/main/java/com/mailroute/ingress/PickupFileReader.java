@@ -1,0 +1,59 @@
+package com.mailroute.ingress;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads a pickup file in the IIS convention: leading "x-sender:" and "x-receiver:" lines set the
+ * envelope and are removed; the rest is the message.
+ */
+public final class PickupFileReader {
+
+    public Submission read(byte[] file) {
+        String sender = null;
+        List<String> recipients = new ArrayList<>();
+        int pos = 0;
+        while (pos < file.length) {
+            int end = lineEnd(file, pos);
+            String line = new String(file, pos, end - pos, StandardCharsets.UTF_8);
+            String lower = line.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("x-sender:")) {
+                sender = stripBrackets(line.substring("x-sender:".length()));
+            } else if (lower.startsWith("x-receiver:")) {
+                Arrays.stream(line.substring("x-receiver:".length()).split(","))
+                        .map(PickupFileReader::stripBrackets).filter(s -> !s.isEmpty()).forEach(recipients::add);
+            } else {
+                break;
+            }
+            pos = skipLineBreak(file, end);
+        }
+        byte[] message = Arrays.copyOfRange(file, pos, file.length);
+        return new Submission("pickup", message, sender, recipients.isEmpty() ? null : recipients);
+    }
+
+    private static String stripBrackets(String s) {
+        String t = s.strip();
+        return t.startsWith("<") && t.endsWith(">") ? t.substring(1, t.length() - 1).strip() : t;
+    }
+
+    private static int lineEnd(byte[] b, int from) {
+        int i = from;
+        while (i < b.length && b[i] != '\n' && b[i] != '\r') {
+            i++;
+        }
+        return i;
+    }
+
+    private static int skipLineBreak(byte[] b, int i) {
+        if (i < b.length && b[i] == '\r') {
+            i++;
+        }
+        if (i < b.length && b[i] == '\n') {
+            i++;
+        }
+        return i;
+    }
+}

@@ -1,0 +1,70 @@
+package com.mailroute.queue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+
+/**
+ * Puts messages on broker queues inside one JMS transaction, so a message is "accepted" only
+ * when every one of its jobs is committed — and either all of them are, or none.
+ */
+public final class JobQueue {
+    private final ConnectionFactory connectionFactory;
+
+    public JobQueue(ConnectionFactory connectionFactory) {
+        this.connectionFactory = connectionFactory;
+    }
+
+    /** A message to put on a queue, optionally scheduled for later delivery (Artemis scheduled delivery). */
+    public record Outgoing(String queue, byte[] body, Map<String, Object> properties, Duration delay) {
+        public static Outgoing job(String queue, DeliveryJob job) {
+            return new Outgoing(queue, job.message(), job.properties(), Duration.ZERO);
+        }
+
+        public Outgoing delayed(Duration d) {
+            return new Outgoing(queue, body, properties, d);
+        }
+    }
+
+    /** Sends all messages in one transaction and returns after the broker committed them. */
+    public void commit(List<Outgoing> messages) {
+        try (Connection connection = connectionFactory.createConnection();
+             Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            try {
+                for (Outgoing o : messages) {
+                    BytesMessage m = session.createBytesMessage();
+                    m.writeBytes(o.body());
+                    for (Map.Entry<String, Object> e : o.properties().entrySet()) {
+                        m.setObjectProperty(e.getKey(), e.getValue());
+                    }
+                    try (MessageProducer producer = session.createProducer(session.createQueue(o.queue()))) {
+                        if (!o.delay().isZero() && !o.delay().isNegative()) {
+                            producer.setDeliveryDelay(o.delay().toMillis());
+                        }
+                        producer.send(m);
+                    }
+                }
+                session.commit();
+            } catch (JMSException | RuntimeException e) {
+                session.rollback();
+                throw e;
+            }
+        } catch (JMSException e) {
+            throw new BrokerUnavailableException("the broker did not commit the message: " + e.getMessage(), e);
+        }
+    }
+
+    /** The broker could not take the message; nothing was accepted. */
+    public static final class BrokerUnavailableException extends RuntimeException {
+        public BrokerUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package com.mailroute.sanitize;
+
+public record SanitizedMessage(byte[] bytes, SanitizeReport report) {
+}
