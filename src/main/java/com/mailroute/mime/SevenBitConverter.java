@@ -85,6 +85,7 @@ public final class SevenBitConverter {
             // A parsed part is written from its original bytes until its content is set again.
             String[] contentType = part.getHeader("Content-Type");
             boolean hadEncoding = part.getHeader(Entities.CTE) != null;
+            keepPreambleCrlf(multipart);
             part.setContent(multipart);
             restore(part, contentType);
             if (hadEncoding) {
@@ -137,6 +138,14 @@ public final class SevenBitConverter {
         restore(part, contentType);
         part.setHeader(Entities.CTE, text ? "quoted-printable" : "base64");
         return true;
+    }
+
+    /** Angus keeps a parsed preamble with the platform's line separator; on the wire it must be CRLF. */
+    private static void keepPreambleCrlf(MimeMultipart multipart) throws MessagingException {
+        String preamble = multipart.getPreamble();
+        if (preamble != null) {
+            multipart.setPreamble(preamble.replaceAll("\r?\n", "\r\n"));
+        }
     }
 
     /** Setting content removes Content-Type; putting the original value back keeps its place and parameters. */
