@@ -28,7 +28,13 @@ public final class SevenBitConverter {
         this.convertSigned = convertSigned;
     }
 
-    /** Returns a message that is pure 7-bit and parses to the same decoded content. */
+    /**
+     * Returns a message that is pure 7-bit and parses to the same decoded content.
+     *
+     * @throws SignedContentException signed content would have to change and convertSigned is false
+     * @throws IllegalArgumentException the message does not parse, or an address header has a
+     *         non-ASCII local part (that needs SMTPUTF8, see {@link MessageNeeds#smtpUtf8()})
+     */
     public Conversion convert(byte[] message) throws SignedContentException {
         if (!Entities.hasEightBit(message) && !MessageNeeds.declaresEightBitAnywhere(message)) {
             return new Conversion(message, 0, 0);

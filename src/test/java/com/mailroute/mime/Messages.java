@@ -28,10 +28,6 @@ final class Messages {
         return this;
     }
 
-    Messages include(byte[] raw) {
-        return bytes(raw);
-    }
-
     byte[] build() {
         return out.toByteArray();
     }

@@ -257,6 +257,32 @@ class SevenBitConverterTest {
     }
 
     @Test
+    void convertShouldEncodeARawEightBitFilenameAsAnRfc2231Parameter() throws Exception {
+        byte[] original = message().envelopeHeaders("attachment")
+                .line("Content-Type: multipart/mixed; boundary=b")
+                .line("")
+                .line("--b")
+                .line("Content-Type: application/pdf; name=\"Prüfbericht.pdf\"")
+                .line("Content-Disposition: attachment; filename=\"Prüfbericht.pdf\"")
+                .line("Content-Transfer-Encoding: base64")
+                .line("")
+                .line("JVBERi0xLjQK")
+                .line("--b--")
+                .build();
+
+        Conversion conversion = converter.convert(original);
+
+        assertWireClean7Bit(conversion.bytes());
+        assertThat(conversion.headersEncoded()).isEqualTo(2);
+        assertThat(conversion.partsConverted()).isZero();
+        String out = ascii(conversion.bytes());
+        assertThat(out).contains("filename*=UTF-8''Pr%C3%BCfbericht.pdf").contains("\r\n\r\nJVBERi0xLjQK\r\n--b--");
+        MimeMultipart mixed = (MimeMultipart) DecodedTree.parse(conversion.bytes()).getContent();
+        assertThat(mixed.getBodyPart(0).getFileName()).isEqualTo("Prüfbericht.pdf");
+        assertThat(DecodedTree.of(conversion.bytes())).isEqualTo(DecodedTree.of(original));
+    }
+
+    @Test
     void convertShouldRefuseSignedContentThatNeedsConversion() throws Exception {
         byte[] signed = signedMessage();
 
