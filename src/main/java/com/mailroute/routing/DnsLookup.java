@@ -38,6 +38,8 @@ public final class DnsLookup {
 
     /** Cap on caching "does not exist" answers, so a newly created domain or record is seen soon. */
     private static final int MAX_NEGATIVE_TTL_SECONDS = 300;
+    /** How late dnsjava's I/O loop may notice that a query timed out. */
+    private static final Duration TIMEOUT_TICK = Duration.ofSeconds(1);
 
     private final Resolver resolver;
     private final Cache cache;
@@ -47,7 +49,7 @@ public final class DnsLookup {
     /**
      * @param servers "host:port" or "host" entries, host an IP literal (e.g. "127.0.0.1:5353", "[::1]:53");
      *                empty = the system's resolvers (dnsjava ResolverConfig)
-     * @param timeout how long to wait for each server's answer to one query
+     * @param timeout how long to wait for each server's answer to one query (dnsjava may notice up to 1 s later)
      * @param cacheMaxEntries names kept in the cache; 0 disables caching
      */
     public DnsLookup(List<String> servers, Duration timeout, int cacheMaxEntries) {
@@ -60,10 +62,11 @@ public final class DnsLookup {
             simple.setTimeout(timeout);
             perServer.add(simple);
         }
-        // One try per server, next server on failure; the overall wait is one timeout per server.
+        // One try per server, next server on failure. dnsjava notices a silent server on a one-second
+        // tick, so each server may take up to timeout + 1 s; the overall limit must leave room for all.
         ExtendedResolver extended = new ExtendedResolver(perServer);
         extended.setRetries(1);
-        extended.setTimeout(timeout.multipliedBy(perServer.size()));
+        extended.setTimeout(timeout.plus(TIMEOUT_TICK).multipliedBy(perServer.size()));
         this.resolver = extended;
         this.cache = new Cache(DClass.IN);
         cache.setMaxEntries(cacheMaxEntries);
@@ -177,7 +180,7 @@ public final class DnsLookup {
     private String failure(Lookup lookup) {
         String error = lookup.getErrorString();
         if (error.equals("timed out") || error.equals("network error")) {
-            return "no answer within " + timeout.toMillis() + " ms";
+            return "no answer (timeout " + timeout.toMillis() + " ms)";
         }
         return "server answered " + error;
     }

@@ -193,6 +193,19 @@ class DnsLookupTest {
     }
 
     @Test
+    void addressesShouldAskTheNextServerWhenTheFirstDoesNotAnswer() throws Exception {
+        try (TestDnsServer silent = TestDnsServer.start(ZONE)) {
+            silent.neverAnswer("a.test");
+            server = TestDnsServer.start(ZONE);
+            DnsLookup dns = new DnsLookup(List.of(silent.address(), server.address()), Duration.ofMillis(300), 100);
+
+            assertThat(dns.addresses("a.test")).containsExactly(ip("127.0.0.3"));
+            assertThat(silent.queries("a.test", "A")).isEqualTo(1);
+            assertThat(server.queries("a.test", "A")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void constructorShouldRejectADnsServerGivenByName() {
         assertThatThrownBy(() -> new DnsLookup(List.of("dns.example.test:53"), Duration.ofSeconds(1), 10))
                 .isInstanceOf(IllegalArgumentException.class)

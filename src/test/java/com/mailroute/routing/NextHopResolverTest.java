@@ -187,7 +187,7 @@ class NextHopResolverTest {
                 .isInstanceOfSatisfying(ResolutionException.class, e -> {
                     assertThat(e.permanent()).isFalse();
                     assertThat(e.enhancedStatus()).isEqualTo("4.4.3");
-                    assertThat(e.getMessage()).contains("timeout.test").contains("no answer within 300 ms");
+                    assertThat(e.getMessage()).contains("timeout.test").contains("no answer (timeout 300 ms)");
                 });
         assertThat(server.queries("timeout.test", "MX")).isPositive();
     }
