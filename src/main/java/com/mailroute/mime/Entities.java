@@ -1,0 +1,90 @@
+package com.mailroute.mime;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimePart;
+import jakarta.mail.internet.ParseException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** Small facts about one MIME entity (a message or a body part) that both checks and conversion need. */
+final class Entities {
+
+    static final String CTE = "Content-Transfer-Encoding";
+
+    private Entities() {
+    }
+
+    static boolean hasEightBit(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when a header value, read one byte per char, holds a byte >= 0x80. */
+    static boolean hasEightBit(String rawHeaderValue) {
+        return rawHeaderValue.chars().anyMatch(c -> c >= 0x80);
+    }
+
+    static boolean isAscii(String s) {
+        return s.chars().allMatch(c -> c < 0x80);
+    }
+
+    /** The declared Content-Transfer-Encoding in lower case, or null when there is none. */
+    static String declaredEncoding(MimePart part) throws MessagingException {
+        String[] values = part.getHeader(CTE);
+        return values == null ? null : values[0].trim().toLowerCase(Locale.ROOT);
+    }
+
+    static boolean declaresEightBit(MimePart part) throws MessagingException {
+        String cte = declaredEncoding(part);
+        return "8bit".equals(cte) || "binary".equals(cte);
+    }
+
+    /** The content type; a header that cannot be parsed counts as opaque data (RFC 2045 section 5.2 says text/plain, but bytes are safer as base64). */
+    static ContentType contentType(MimePart part) throws MessagingException {
+        try {
+            return new ContentType(part.getContentType());
+        } catch (ParseException e) {
+            return new ContentType("application", "octet-stream", null);
+        }
+    }
+
+    /** The declared charset, or null when there is none or the header cannot be parsed. */
+    static String declaredCharset(MimePart part) {
+        try {
+            String[] values = part.getHeader("Content-Type");
+            return values == null ? null : new ContentType(values[0]).getParameter("charset");
+        } catch (MessagingException e) {
+            return null;
+        }
+    }
+
+    /** The body exactly as it stands in the message, still transfer-encoded. */
+    static byte[] rawBody(MimePart part) throws MessagingException, IOException {
+        InputStream in;
+        if (part instanceof MimeMessage message) {
+            in = message.getRawInputStream();
+        } else if (part instanceof MimeBodyPart bodyPart) {
+            in = bodyPart.getRawInputStream();
+        } else {
+            throw new IllegalArgumentException("unsupported part type " + part.getClass());
+        }
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** A header value as read by Angus (one char per byte) back to its original bytes. */
+    static byte[] headerBytes(String rawHeaderValue) {
+        return rawHeaderValue.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}

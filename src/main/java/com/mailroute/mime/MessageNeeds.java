@@ -1,0 +1,138 @@
+package com.mailroute.mime;
+
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimePart;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.List;
+
+/** What a message needs from the next hop's EHLO: 8BITMIME, SMTPUTF8, or a signature left alone. */
+public final class MessageNeeds {
+
+    private final boolean eightBit;
+    private final boolean smtpUtf8;
+    private final boolean signed;
+
+    private MessageNeeds(boolean eightBit, boolean smtpUtf8, boolean signed) {
+        this.eightBit = eightBit;
+        this.smtpUtf8 = smtpUtf8;
+        this.signed = signed;
+    }
+
+    /** What a message needs from the next hop. */
+    public static MessageNeeds of(byte[] message, String envelopeSender, List<String> envelopeRecipients) {
+        Walk walk = new Walk();
+        try {
+            walk.visit(ParsedMessage.parse(message));
+        } catch (MessagingException e) {
+            throw new IllegalArgumentException("message cannot be parsed as MIME: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        boolean envelopeUtf8 = hasUtf8LocalPart(envelopeSender)
+                || envelopeRecipients.stream().anyMatch(MessageNeeds::hasUtf8LocalPart);
+        return new MessageNeeds(Entities.hasEightBit(message) || walk.declaredEightBit,
+                envelopeUtf8 || walk.utf8LocalPart, walk.signedNeedsConversion);
+    }
+
+    /** Any part declared 8bit/binary, or any byte >= 0x80 anywhere (headers or body). */
+    public boolean eightBit() {
+        return eightBit;
+    }
+
+    /** A non-ASCII local part in the envelope or an address header: only an SMTPUTF8 server can take it. */
+    public boolean smtpUtf8() {
+        return smtpUtf8;
+    }
+
+    /** A multipart/signed part (top-level or nested) whose content would need conversion. */
+    public boolean signed() {
+        return signed;
+    }
+
+    @Override
+    public String toString() {
+        return "MessageNeeds[eightBit=" + eightBit + ", smtpUtf8=" + smtpUtf8 + ", signed=" + signed + "]";
+    }
+
+    static boolean declaresEightBitAnywhere(byte[] message) {
+        return of(message, "", List.of()).eightBit;
+    }
+
+    /** True when a multipart's content, headers of nested parts included, holds 8-bit bytes or an 8bit/binary label. */
+    static boolean contentNeedsConversion(MimePart multipartEntity) throws MessagingException, IOException {
+        if (Entities.hasEightBit(Entities.rawBody(multipartEntity))) {
+            return true;
+        }
+        Walk walk = new Walk();
+        MimeMultipart multipart = (MimeMultipart) multipartEntity.getContent();
+        for (int i = 0; i < multipart.getCount(); i++) {
+            walk.visit((MimeBodyPart) multipart.getBodyPart(i));
+        }
+        return walk.declaredEightBit;
+    }
+
+    private static boolean hasUtf8LocalPart(String address) {
+        if (address == null) {
+            return false;
+        }
+        int at = address.lastIndexOf('@');
+        return !Entities.isAscii(at < 0 ? address : address.substring(0, at));
+    }
+
+    /** One pass over every entity: 8bit/binary labels, non-ASCII local parts, signed content. */
+    private static final class Walk {
+        boolean declaredEightBit;
+        boolean utf8LocalPart;
+        boolean signedNeedsConversion;
+
+        void visit(MimePart part) throws MessagingException, IOException {
+            declaredEightBit |= Entities.declaresEightBit(part);
+            for (Header header : Collections.list(part.getAllHeaders())) {
+                if (HeaderEncoder.isAddressHeader(header.getName()) && Entities.hasEightBit(header.getValue())) {
+                    utf8LocalPart |= hasUtf8LocalPart(HeaderText.decode(header.getValue(), null).text());
+                }
+            }
+            visitBody(part, Entities.contentType(part));
+        }
+
+        void visitBody(MimePart part, ContentType type) throws MessagingException, IOException {
+            if (type.match("multipart/*")) {
+                if (type.match("multipart/signed") && !signedNeedsConversion) {
+                    signedNeedsConversion = contentNeedsConversion(part);
+                }
+                MimeMultipart multipart = (MimeMultipart) part.getContent();
+                for (int i = 0; i < multipart.getCount(); i++) {
+                    visit((MimeBodyPart) multipart.getBodyPart(i));
+                }
+            } else if (type.match("message/rfc822")) {
+                try (InputStream in = part.getInputStream()) {
+                    visit(new ParsedMessage(in));
+                }
+            }
+        }
+
+        private static boolean hasUtf8LocalPart(String addressList) {
+            try {
+                for (InternetAddress address : InternetAddress.parseHeader(addressList, false)) {
+                    if (!address.isGroup() && MessageNeeds.hasUtf8LocalPart(address.getAddress())) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (AddressException e) {
+                // Unparseable: be safe and assume the non-ASCII text is in an address.
+                return true;
+            }
+        }
+    }
+}
