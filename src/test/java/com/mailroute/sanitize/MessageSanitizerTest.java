@@ -3,6 +3,7 @@ package com.mailroute.sanitize;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.mailroute.ingress.RejectedException;
 import jakarta.mail.Session;
@@ -41,25 +42,30 @@ class MessageSanitizerTest {
         return all.substring(RECEIVED.length());
     }
 
+    /** Fails unless every line ends in CRLF (the last one too), there is no NUL and no line exceeds 998 octets. */
     static void assertWireClean(byte[] bytes) {
-        int lineLength = 0;
+        int lineStart = 0;
         for (int i = 0; i < bytes.length; i++) {
             byte b = bytes[i];
-            assertThat(b).as("NUL at %d", i).isNotEqualTo((byte) 0);
-            if (b == '\r') {
-                assertThat(i + 1 < bytes.length && bytes[i + 1] == '\n').as("bare CR at %d", i).isTrue();
-            } else if (b == '\n') {
-                assertThat(i > 0 && bytes[i - 1] == '\r').as("bare LF at %d", i).isTrue();
-                lineLength = 0;
-                continue;
+            if (b == 0) {
+                fail("NUL at offset " + i);
             }
-            if (b != '\r') {
-                lineLength++;
+            if (b == '\r' && (i + 1 == bytes.length || bytes[i + 1] != '\n')) {
+                fail("bare CR at offset " + i);
             }
-            assertThat(lineLength).as("line length at %d", i).isLessThanOrEqualTo(998);
+            if (b == '\n') {
+                if (i == 0 || bytes[i - 1] != '\r') {
+                    fail("bare LF at offset " + i);
+                }
+                if (i - 1 - lineStart > 998) {
+                    fail("line of " + (i - 1 - lineStart) + " octets at offset " + lineStart);
+                }
+                lineStart = i + 1;
+            }
         }
-        assertThat(bytes.length >= 2 && bytes[bytes.length - 2] == '\r' && bytes[bytes.length - 1] == '\n')
-                .as("ends with CRLF").isTrue();
+        if (lineStart != bytes.length) {
+            fail("last line does not end with CRLF");
+        }
     }
 
     static MimeMessage parse(byte[] bytes) throws Exception {
