@@ -366,6 +366,37 @@ class MessageSanitizerTest {
     }
 
     @Test
+    void quotedPrintablePartWithOverLongLinesShouldBeDecodedAndReencoded() throws Exception {
+        String input = CLEAN_HEADERS + "Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "caf=E9 " + "q".repeat(1100) + "\r\n";
+
+        SanitizedMessage result = sanitize(input);
+
+        assertWireClean(result.bytes());
+        assertThat(parse(result.bytes()).getInputStream().readAllBytes())
+                .isEqualTo(("caf\u00e9 " + "q".repeat(1100) + "\r\n").getBytes(ISO_8859_1));
+        assertThat(afterReceived(result)).containsOnlyOnce("Content-Transfer-Encoding: quoted-printable\r\n");
+    }
+
+    @Test
+    void unfoldableLongLineInAPartHeaderShouldBeRefusedNamingPartAndHeader() {
+        String input = CLEAN_HEADERS + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+                + "Content-Disposition: attachment;filename=" + "f".repeat(1000) + "\r\n\r\nx\r\n--b--\r\n";
+
+        assertThatThrownBy(() -> sanitize(input))
+                .isInstanceOf(RejectedException.class)
+                .hasMessageContaining("message body part 1 header field Content-Disposition (line 9)");
+    }
+
+    @Test
+    void multipartWithoutBoundaryParameterAndOverLongLinesShouldBeRefused() {
+        String input = CLEAN_HEADERS + "Content-Type: multipart/mixed\r\n\r\n" + "m".repeat(1000) + "\r\n";
+
+        assertThatThrownBy(() -> sanitize(input))
+                .isInstanceOf(RejectedException.class).hasMessageContaining("without a boundary parameter");
+    }
+
+    @Test
     void invalidArgumentsFromTheCallerShouldBeRefused() {
         byte[] message = (CLEAN_HEADERS + "\r\nb\r\n").getBytes(ISO_8859_1);
         assertThatThrownBy(() -> sanitizer.sanitize(message, "smtp", "1")).isInstanceOf(IllegalArgumentException.class);
