@@ -1,21 +1,127 @@
 package com.mailroute.sanitize;
 
-import java.nio.charset.StandardCharsets;
+import com.mailroute.ingress.RejectedException;
+import java.io.ByteArrayOutputStream;
 import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 
-/** Placeholder until the sanitize branch lands: prepends the trace header only. */
+/**
+ * Makes a message wire-clean before it is queued: CRLF line ends only, no NUL, no line over 998
+ * octets, Date and Message-ID present, Bcc gone, a Received trace field first. Clean input passes
+ * byte for byte (DKIM survives); a header section that cannot be repaired without guessing is refused.
+ */
 public final class MessageSanitizer {
+    private static final Set<String> WAYS_IN = Set.of("pickup", "jms", "http");
+
     private final String heloName;
+    private final Clock clock;
 
     public MessageSanitizer(String heloName, Clock clock) {
-        this.heloName = heloName;
+        this.heloName = requireToken(heloName, "heloName");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * @param raw the message bytes after the ingress removed any leading x-sender:/x-receiver: lines
+     * @param wayIn "pickup", "jms" or "http"
+     * @param queueId the id MailRoute gave this message
+     * @throws RejectedException with the reason when the message cannot be repaired
+     */
     public SanitizedMessage sanitize(byte[] raw, String wayIn, String queueId) {
-        byte[] trace = ("Received: from " + wayIn + " by " + heloName + " (MailRoute) with " + wayIn + " id " + queueId + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[trace.length + raw.length];
-        System.arraycopy(trace, 0, out, 0, trace.length);
-        System.arraycopy(raw, 0, out, trace.length, raw.length);
-        return new SanitizedMessage(out, new SanitizeReport());
+        if (!WAYS_IN.contains(wayIn)) {
+            throw new IllegalArgumentException("wayIn must be one of " + WAYS_IN + ": " + wayIn);
+        }
+        requireToken(queueId, "queueId");
+        if (raw == null || raw.length == 0) {
+            throw new RejectedException("message is empty");
+        }
+        SanitizeReport report = new SanitizeReport();
+        byte[] message = LineEndNormalizer.normalize(raw, report);
+        if (message.length >= 2 && message[0] == '\r' && message[1] == '\n') {
+            throw new RejectedException("message has no header section (line 1 is empty)");
+        }
+        HeaderSection headers = HeaderSection.parse(message, 0, message.length, "message header", 1);
+        if (headers.fields().isEmpty()) {
+            throw new RejectedException("message has no header section");
+        }
+        report.add(SanitizeReport.BCC_REMOVED, headers.removeAll("Bcc"));
+        if (!headers.has("Date")) {
+            headers.add(HeaderField.of("Date", ReceivedHeader.RFC5322_DATE.format(ZonedDateTime.now(clock))));
+            report.add(SanitizeReport.DATE_ADDED);
+        }
+        if (!headers.has("Message-ID")) {
+            headers.add(HeaderField.of("Message-ID", newMessageId()));
+            report.add(SanitizeReport.MESSAGE_ID_ADDED);
+        }
+        report.add(SanitizeReport.FOLDED_HEADERS, HeaderFolder.foldLongLines(headers, "message header"));
+
+        int bodyLine = 1 + countLines(message, headers.bodyStart());
+        LongLineRepair.Repaired repaired = LongLineRepair.repair(headers, message, headers.bodyStart(),
+                message.length, bodyLine, "text/plain", "message body", report);
+        byte[] received = ReceivedHeader.build(wayIn, heloName, queueId, clock);
+        if (report.isClean()) {
+            return new SanitizedMessage(concat(received, raw), report);
+        }
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + received.length + 1024);
+        out.writeBytes(received);
+        if (repaired == null) {
+            headers.writeTo(out, headers.bodyStart() < message.length);
+            out.write(message, headers.bodyStart(), message.length - headers.bodyStart());
+        } else {
+            if (repaired.newEncoding() != null) {
+                headers.set(HeaderField.of(LongLineRepair.CTE, repaired.newEncoding()));
+                if (!headers.has("MIME-Version")) {
+                    // Without it, receivers need not honour the new Content-Transfer-Encoding.
+                    headers.add(HeaderField.of("MIME-Version", "1.0"));
+                }
+            }
+            byte[] body = repaired.body();
+            headers.writeTo(out, body.length > 0);
+            out.writeBytes(body);
+            if (body.length > 0 && !LongLineRepair.endsWithCrLf(body, body.length)) {
+                out.writeBytes(new byte[] {'\r', '\n'});
+            }
+        }
+        return new SanitizedMessage(out.toByteArray(), report);
+    }
+
+    private String newMessageId() {
+        return "<" + UUID.randomUUID().toString().replace("-", "") + "@" + heloName + ">";
+    }
+
+    private static int countLines(byte[] buf, int to) {
+        int lines = 0;
+        for (int i = 0; i < to; i++) {
+            if (buf[i] == '\n') {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] all = new byte[first.length + second.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+
+    /** Values that end up inside header fields must not be able to break out of them. */
+    private static String requireToken(String value, String what) {
+        Objects.requireNonNull(value, what);
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c >= 127 || "<>()@;,\"\\".indexOf(c) >= 0) {
+                throw new IllegalArgumentException(what + " contains an illegal character: " + value);
+            }
+        }
+        return value;
     }
 }

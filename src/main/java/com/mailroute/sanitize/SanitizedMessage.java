@@ -1,4 +1,4 @@
 package com.mailroute.sanitize;
 
-public record SanitizedMessage(byte[] bytes, SanitizeReport report) {
-}
+/** The wire-clean message (Received header first) and what had to change to get there. */
+public record SanitizedMessage(byte[] bytes, SanitizeReport report) {}

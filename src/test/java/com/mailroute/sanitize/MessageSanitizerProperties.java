@@ -1,0 +1,106 @@
+package com.mailroute.sanitize;
+
+import static com.mailroute.sanitize.MessageSanitizerTest.assertWireClean;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mailroute.ingress.RejectedException;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+class MessageSanitizerProperties {
+    private static final byte[] MUTATION_BYTES = {'\r', '\n', '\0', '.', ':', ' ', '-', 'a', (byte) 0xFF};
+
+    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK);
+
+    @Provide
+    Arbitrary<GeneratedMessage> messages() {
+        return Arbitraries.randomValue(GeneratedMessage::generate);
+    }
+
+    @Provide
+    Arbitrary<byte[]> mutatedMessages() {
+        return Arbitraries.randomValue(random -> mutate(GeneratedMessage.generate(random).raw, random));
+    }
+
+    @Property(tries = 2000)
+    void generatedMessagesComeOutWireCleanWithTheSameDecodedContent(@ForAll("messages") GeneratedMessage message)
+            throws Exception {
+        SanitizedMessage result = sanitizer.sanitize(message.raw, "pickup", "P1");
+        Statistics.label("long-lines re-encoded").collect(result.report().count("long-lines"));
+
+        assertWireClean(result.bytes());
+        MimeMessage parsed = MessageSanitizerTest.parse(result.bytes());
+        if (message.multipart) {
+            MimeMultipart multipart = (MimeMultipart) parsed.getContent();
+            assertThat(multipart.getCount()).isEqualTo(message.expectedParts.size());
+            for (int i = 0; i < multipart.getCount(); i++) {
+                assertThat(multipart.getBodyPart(i).getInputStream().readAllBytes())
+                        .as("part %d", i).isEqualTo(message.expectedParts.get(i));
+            }
+        } else {
+            assertThat(parsed.getInputStream().readAllBytes()).isEqualTo(message.expectedParts.get(0));
+        }
+        for (Map.Entry<String, String> header : message.keptHeaders.entrySet()) {
+            assertThat(parsed.getHeader(header.getKey(), null).replace("\r\n", "")).isEqualTo(header.getValue());
+        }
+        assertThat(parsed.getHeader("Bcc")).isNull();
+        assertThat(parsed.getHeader("Date")).hasSize(1);
+        assertThat(parsed.getHeader("Message-ID")).hasSize(1);
+    }
+
+    @Property(tries = 2000)
+    void mutatedMessagesAreRefusedOrComeOutWireClean(@ForAll("mutatedMessages") byte[] raw) {
+        SanitizedMessage result;
+        try {
+            result = sanitizer.sanitize(raw, "jms", "M1");
+        } catch (RejectedException e) {
+            Statistics.label("outcome").collect("refused");
+            assertThat(e.getMessage()).isNotBlank();
+            return;
+        }
+        Statistics.label("outcome").collect(result.report().isClean() ? "clean" : "repaired");
+        assertWireClean(result.bytes());
+        assertThat(new String(result.bytes(), 0, 10)).isEqualTo("Received: ");
+    }
+
+    private static byte[] mutate(byte[] raw, Random random) {
+        byte[] bytes = raw;
+        int mutations = 1 + random.nextInt(6);
+        for (int m = 0; m < mutations; m++) {
+            int at = random.nextInt(bytes.length + 1);
+            switch (random.nextInt(3)) {
+                case 0 -> { // insert a troublesome byte
+                    byte[] out = new byte[bytes.length + 1];
+                    System.arraycopy(bytes, 0, out, 0, at);
+                    out[at] = MUTATION_BYTES[random.nextInt(MUTATION_BYTES.length)];
+                    System.arraycopy(bytes, at, out, at + 1, bytes.length - at);
+                    bytes = out;
+                }
+                case 1 -> { // delete a byte
+                    if (at < bytes.length) {
+                        byte[] out = new byte[bytes.length - 1];
+                        System.arraycopy(bytes, 0, out, 0, at);
+                        System.arraycopy(bytes, at + 1, out, at, bytes.length - at - 1);
+                        bytes = out;
+                    }
+                }
+                default -> { // overwrite with a troublesome byte
+                    if (at < bytes.length) {
+                        bytes = Arrays.copyOf(bytes, bytes.length);
+                        bytes[at] = MUTATION_BYTES[random.nextInt(MUTATION_BYTES.length)];
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+}

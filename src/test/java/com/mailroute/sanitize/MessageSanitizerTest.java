@@ -1,0 +1,406 @@
+package com.mailroute.sanitize;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.mailroute.ingress.RejectedException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MessageSanitizerTest {
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
+    static final String RECEIVED = "Received: from pickup by relay.example (MailRoute) with pickup id 0A1B2C;\r\n"
+            + "\tTue, 24 Nov 2026 12:00:00 +0000\r\n";
+    static final String CLEAN_HEADERS = "From: a@example.com\r\nTo: b@example.org\r\nSubject: hi\r\n"
+            + "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1@example.com>\r\n";
+
+    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", CLOCK);
+
+    private SanitizedMessage sanitize(String message) {
+        return sanitizer.sanitize(message.getBytes(ISO_8859_1), "pickup", "0A1B2C");
+    }
+
+    private static String text(SanitizedMessage message) {
+        return new String(message.bytes(), ISO_8859_1);
+    }
+
+    /** The output with the prepended Received header removed. */
+    private static String afterReceived(SanitizedMessage message) {
+        String all = text(message);
+        assertThat(all).startsWith(RECEIVED);
+        return all.substring(RECEIVED.length());
+    }
+
+    /** Fails unless every line ends in CRLF (the last one too), there is no NUL and no line exceeds 998 octets. */
+    static void assertWireClean(byte[] bytes) {
+        int lineStart = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b == 0) {
+                fail("NUL at offset " + i);
+            }
+            if (b == '\r' && (i + 1 == bytes.length || bytes[i + 1] != '\n')) {
+                fail("bare CR at offset " + i);
+            }
+            if (b == '\n') {
+                if (i == 0 || bytes[i - 1] != '\r') {
+                    fail("bare LF at offset " + i);
+                }
+                if (i - 1 - lineStart > 998) {
+                    fail("line of " + (i - 1 - lineStart) + " octets at offset " + lineStart);
+                }
+                lineStart = i + 1;
+            }
+        }
+        if (lineStart != bytes.length) {
+            fail("last line does not end with CRLF");
+        }
+    }
+
+    static MimeMessage parse(byte[] bytes) throws Exception {
+        return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(bytes));
+    }
+
+    @Test
+    void cleanMessageShouldPassByteForByteBehindTheReceivedHeader() {
+        String clean = CLEAN_HEADERS + "DKIM-Signature: v=1; a=rsa-sha256; d=example.com;\r\n\tb=abc\r\n\r\n"
+                + "Body line\r\n.\r\n..dots\r\n\r\nl\u00e9 8bit\r\n";
+
+        SanitizedMessage result = sanitize(clean);
+
+        assertThat(text(result)).isEqualTo(RECEIVED + clean);
+        assertThat(result.report().isClean()).isTrue();
+        assertThat(result.report()).hasToString("clean");
+    }
+
+    @Test
+    void receivedHeaderShouldNameWayInHeloNameQueueIdAndDateFoldedWithinSeventyEightCharacters() {
+        SanitizedMessage result = sanitizer.sanitize((CLEAN_HEADERS + "\r\nx\r\n").getBytes(ISO_8859_1), "jms", "0A1B2C");
+
+        String received = text(result).substring(0, text(result).indexOf("From: "));
+        assertThat(received.replace("\r\n", "")).isEqualTo(
+                "Received: from jms by relay.example (MailRoute) with jms id 0A1B2C;\tTue, 24 Nov 2026 12:00:00 +0000");
+        assertThat(received).endsWith("\r\n");
+        for (String line : received.split("\r\n")) {
+            assertThat(line.length()).isLessThanOrEqualTo(78);
+        }
+    }
+
+    @Test
+    void seedCaseWithBareLfEverywhereShouldBecomeCrlfWithTheBodyIntact() {
+        String seed = "From: shop@example.com\nTo: dylan@example.org\nSubject: Your order\n"
+                + "Date: Mon, 23 Nov 2026 10:00:00 +0000\nMessage-ID: <order-1@example.com>\n\n"
+                + "Dear Dylan,\nThankyou for ordering ...\n\nKind regards\n";
+
+        SanitizedMessage result = sanitize(seed);
+
+        assertThat(afterReceived(result)).isEqualTo(seed.replace("\n", "\r\n"));
+        assertWireClean(result.bytes());
+        assertThat(result.report().count("bare-lf")).isEqualTo(10);
+        assertThat(result.report()).hasToString("bare-lf=10");
+    }
+
+    @Test
+    void bareCrAndCrCrLfShouldEachBecomeOneLineBreak() {
+        String input = CLEAN_HEADERS + "\r\none\rtwo\r\r\nthree\r\r\r\nfour\r\n";
+
+        SanitizedMessage result = sanitize(input);
+
+        assertThat(afterReceived(result)).isEqualTo(CLEAN_HEADERS + "\r\none\r\ntwo\r\nthree\r\nfour\r\n");
+        assertThat(result.report().count("bare-cr")).isEqualTo(1);
+        assertThat(result.report().count("crcrlf")).isEqualTo(2);
+    }
+
+    @Test
+    void consecutiveBareCrsShouldBeConsecutiveLineBreaks() {
+        SanitizedMessage result = sanitize(CLEAN_HEADERS + "\r\na\r\rb\r\n");
+
+        assertThat(afterReceived(result)).isEqualTo(CLEAN_HEADERS + "\r\na\r\n\r\nb\r\n");
+        assertThat(result.report().count("bare-cr")).isEqualTo(2);
+    }
+
+    @Test
+    void nulBytesShouldBeRemovedAndCounted() {
+        SanitizedMessage result = sanitize(CLEAN_HEADERS + "\r\nab\0c\0\r\n\0");
+
+        assertThat(afterReceived(result)).isEqualTo(CLEAN_HEADERS + "\r\nabc\r\n");
+        assertThat(result.report().count("nul")).isEqualTo(3);
+        assertThat(result.report()).hasToString("nul=3");
+    }
+
+    @Test
+    void reportShouldListEveryKindOfChange() {
+        SanitizedMessage result = sanitize("From: a@example.com\nBcc: x@example.net\n\nbody\0\n");
+
+        assertThat(result.report().counts()).containsOnlyKeys("bare-lf", "nul", "bcc-removed", "date-added", "message-id-added");
+        assertThat(result.report()).hasToString("bare-lf=4 nul=1 bcc-removed=1 date-added=1 message-id-added=1");
+        assertThat(result.report().isClean()).isFalse();
+    }
+
+    @Test
+    void missingFinalLineEndShouldBeAdded() {
+        SanitizedMessage result = sanitize(CLEAN_HEADERS + "\r\nlast line");
+
+        assertThat(afterReceived(result)).isEqualTo(CLEAN_HEADERS + "\r\nlast line\r\n");
+        assertThat(result.report().count("final-crlf-added")).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\n.\n", "\r.\r", "\n.\r\n", "\r\n.\n"})
+    void smugglingTerminatorShouldBecomeAnOrdinaryDotLineAndKeepTheInjectedText(String terminator) {
+        String injected = "MAIL FROM:<x>\r\nRCPT TO:<y>\r\nDATA\r\nSubject: smuggled\r\n\r\nevil\r\n.\r\n";
+        String input = CLEAN_HEADERS + "\r\nhello" + terminator + injected + "tail\r\n";
+
+        SanitizedMessage result = sanitize(input);
+
+        assertWireClean(result.bytes());
+        String out = afterReceived(result);
+        assertThat(out).isEqualTo(CLEAN_HEADERS + "\r\nhello\r\n.\r\n" + injected + "tail\r\n");
+        // The only dot lines are the two the sender wrote as lines; dot-stuffing protects both.
+        assertThat(out.split("\r\n", -1)).filteredOn("."::equals).hasSize(2);
+    }
+
+    @Test
+    void longTextLineInSinglePartMessageShouldReencodeTheBodyAsQuotedPrintable() throws Exception {
+        String longLine = "word ".repeat(300) + "\u00e9nd";
+        String input = "From: a@example.com\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1@x>\r\n"
+                + "Content-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                + "short\r\n" + longLine + "\r\n";
+
+        SanitizedMessage result = sanitize(input);
+
+        assertWireClean(result.bytes());
+        String out = afterReceived(result);
+        assertThat(out).contains("Content-Transfer-Encoding: quoted-printable\r\n").doesNotContain("8bit");
+        assertThat(out).contains("=E9nd");
+        MimeMessage parsed = parse(result.bytes());
+        assertThat(parsed.getInputStream().readAllBytes()).isEqualTo(("short\r\n" + longLine + "\r\n").getBytes(ISO_8859_1));
+        assertThat(result.report().count("long-lines")).isEqualTo(1);
+        assertThat(parsed.getHeader("MIME-Version", null)).isEqualTo("1.0");
+    }
+
+    @Test
+    void longLineInOneMultipartPartShouldReencodeOnlyThatPart() throws Exception {
+        String first = "--b1\r\nContent-Type: text/plain\r\n\r\nfirst part stays\r\n";
+        String longLine = "x".repeat(1200);
+        String input = CLEAN_HEADERS + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                + "preamble\r\n" + first
+                + "--b1\r\nContent-Type: text/plain\r\n\r\n" + longLine + "\r\nend\r\n"
+                + "--b1\r\nContent-Type: application/octet-stream\r\n\r\n" + "y".repeat(1000) + "\r\n"
+                + "--b1--\r\nepilogue\r\n";
+
+        SanitizedMessage result = sanitize(input);
+
+        assertWireClean(result.bytes());
+        String out = afterReceived(result);
+        assertThat(out).startsWith(CLEAN_HEADERS + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                + "preamble\r\n" + first + "--b1\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n");
+        assertThat(out).contains("--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+        assertThat(out).endsWith("\r\n--b1--\r\nepilogue\r\n");
+        MimeMultipart multipart = (MimeMultipart) parse(result.bytes()).getContent();
+        assertThat(multipart.getCount()).isEqualTo(3);
+        assertThat(multipart.getBodyPart(0).getInputStream().readAllBytes()).isEqualTo("first part stays".getBytes(ISO_8859_1));
+        assertThat(multipart.getBodyPart(1).getInputStream().readAllBytes()).isEqualTo((longLine + "\r\nend").getBytes(ISO_8859_1));
+        assertThat(multipart.getBodyPart(2).getInputStream().readAllBytes()).isEqualTo("y".repeat(1000).getBytes(ISO_8859_1));
+        assertThat(result.report().count("long-lines")).isEqualTo(2);
+    }
+
+    @Test
+    void longLineInNestedMultipartAndEnclosedMessageShouldBeReencodedInPlace() throws Exception {
+        String longLine = "z".repeat(1500);
+        String input = CLEAN_HEADERS + "Content-Type: multipart/mixed; boundary=outer\r\n\r\n"
+                + "--outer\r\nContent-Type: multipart/alternative; boundary=inner\r\n\r\n"
+                + "--inner\r\nContent-Type: text/html\r\n\r\n<p>" + longLine + "</p>\r\n--inner--\r\n"
+                + "--outer\r\nContent-Type: message/rfc822\r\n\r\n"
+                + "Subject: enclosed\r\n\r\n" + longLine + "\r\n"
+                + "--outer--\r\n";
+
+        SanitizedMessage result = sanitize(input);
+
+        assertWireClean(result.bytes());
+        MimeMultipart outer = (MimeMultipart) parse(result.bytes()).getContent();
+        MimeMultipart inner = (MimeMultipart) outer.getBodyPart(0).getContent();
+        assertThat(inner.getBodyPart(0).getInputStream().readAllBytes()).isEqualTo(("<p>" + longLine + "</p>").getBytes(ISO_8859_1));
+        MimeMessage enclosed = (MimeMessage) outer.getBodyPart(1).getContent();
+        assertThat(enclosed.getSubject()).isEqualTo("enclosed");
+        assertThat(enclosed.getEncoding()).isEqualTo("quoted-printable");
+        assertThat(enclosed.getInputStream().readAllBytes()).isEqualTo(longLine.getBytes(ISO_8859_1));
+        assertThat(outer.getBodyPart(1).getHeader("Content-Transfer-Encoding")).isNull();
+        assertThat(result.report().count("long-lines")).isEqualTo(2);
+    }
+
+    @Test
+    void longNonTextSinglePartShouldGoBase64() throws Exception {
+        String data = "\u00ff".repeat(1100);
+        String input = CLEAN_HEADERS + "Content-Type: application/octet-stream\r\n\r\n" + data + "\r\n";
+
+        SanitizedMessage result = sanitize(input);
+
+        assertWireClean(result.bytes());
+        MimeMessage parsed = parse(result.bytes());
+        assertThat(parsed.getEncoding()).isEqualTo("base64");
+        assertThat(parsed.getInputStream().readAllBytes()).isEqualTo((data + "\r\n").getBytes(ISO_8859_1));
+    }
+
+    @Test
+    void longHeaderLineShouldBeFoldedAtWhitespaceKeepingItsUnfoldedValue() throws Exception {
+        String value = "recipient@example.org, ".repeat(60).trim();
+        String input = CLEAN_HEADERS + "Cc: " + value + "\r\n\r\nbody\r\n";
+
+        SanitizedMessage result = sanitize(input);
+
+        assertWireClean(result.bytes());
+        assertThat(afterReceived(result)).contains("\r\n recipient@example.org,");
+        assertThat(parse(result.bytes()).getHeader("Cc", null).replace("\r\n", "")).isEqualTo(value);
+        assertThat(result.report().count("folded-headers")).isEqualTo(1);
+    }
+
+    @Test
+    void unfoldableLongHeaderLineShouldBeRefusedNamingTheHeader() {
+        String input = CLEAN_HEADERS + "X-Token: " + "a".repeat(1200) + "\r\n\r\nbody\r\n";
+
+        assertThatThrownBy(() -> sanitize(input))
+                .isInstanceOf(RejectedException.class)
+                .hasMessageContaining("X-Token").hasMessageContaining("line 6").hasMessageContaining("no whitespace");
+    }
+
+    @Test
+    void missingDateAndMessageIdShouldBeAddedUsingClockAndHeloName() throws Exception {
+        SanitizedMessage result = sanitize("From: a@example.com\r\nSubject: s\r\n\r\nbody\r\n");
+
+        String out = afterReceived(result);
+        assertThat(out).startsWith("From: a@example.com\r\nSubject: s\r\nDate: Tue, 24 Nov 2026 12:00:00 +0000\r\nMessage-ID: <");
+        assertThat(out).endsWith("@relay.example>\r\n\r\nbody\r\n");
+        assertThat(parse(result.bytes()).getMessageID()).matches("<[0-9a-f]{32}@relay\\.example>");
+        assertThat(result.report().count("date-added")).isEqualTo(1);
+        assertThat(result.report().count("message-id-added")).isEqualTo(1);
+    }
+
+    @Test
+    void messageIdsShouldDifferBetweenMessages() throws Exception {
+        String input = "From: a@example.com\r\n\r\nbody\r\n";
+        assertThat(parse(sanitize(input).bytes()).getMessageID()).isNotEqualTo(parse(sanitize(input).bytes()).getMessageID());
+    }
+
+    @Test
+    void dateAndMessageIdInAnyCaseShouldCountAsPresent() {
+        String input = "From: a@example.com\r\nDATE: Mon, 23 Nov 2026 10:00:00 +0000\r\nmessage-id: <1@x>\r\n\r\nb\r\n";
+
+        assertThat(afterReceived(sanitize(input))).isEqualTo(input);
+    }
+
+    @Test
+    void everyBccFieldShouldBeRemovedWithItsContinuationLines() {
+        String input = "From: a@example.com\r\nBcc: one@example.net,\r\n two@example.net\r\n\tthree@example.net\r\n"
+                + "To: b@example.org\r\nbcc: four@example.net\r\n" + CLEAN_HEADERS.substring(CLEAN_HEADERS.indexOf("Subject")) + "\r\nbody\r\n";
+
+        SanitizedMessage result = sanitize(input);
+
+        String out = afterReceived(result);
+        assertThat(out).doesNotContainIgnoringCase("bcc").doesNotContain("example.net");
+        assertThat(out).startsWith("From: a@example.com\r\nTo: b@example.org\r\nSubject: hi\r\n");
+        assertThat(result.report().count("bcc-removed")).isEqualTo(2);
+    }
+
+    @Test
+    void headersWithoutBodyShouldBeAccepted() {
+        String input = CLEAN_HEADERS;
+
+        assertThat(afterReceived(sanitize(input))).isEqualTo(input);
+        assertThat(afterReceived(sanitize("Subject: only\r\n"))).startsWith("Subject: only\r\nDate: ").endsWith(">\r\n");
+    }
+
+    @Test
+    void lineWithoutColonShouldBeRefusedWithItsLineNumber() {
+        assertThatThrownBy(() -> sanitize("From: a@example.com\nTo: b@example.org\nthis is body text\n"))
+                .isInstanceOf(RejectedException.class)
+                .hasMessage("message header line 3 has no colon and is not a continuation line");
+    }
+
+    @Test
+    void illegalCharacterInFieldNameShouldBeRefused() {
+        assertThatThrownBy(() -> sanitize("From: a@example.com\r\nX-B\u00e4d: v\r\n\r\nb\r\n"))
+                .isInstanceOf(RejectedException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("illegal character 0xE4 in the field name");
+        assertThatThrownBy(() -> sanitize("From: a@example.com\r\nX Bad: v\r\n\r\nb\r\n"))
+                .isInstanceOf(RejectedException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("0x20");
+    }
+
+    @Test
+    void whitespaceBeforeColonShouldBeRefused() {
+        assertThatThrownBy(() -> sanitize("From: a@example.com\r\nSubject : hi\r\n\r\nb\r\n"))
+                .isInstanceOf(RejectedException.class)
+                .hasMessageContaining("line 2").hasMessageContaining("whitespace between the field name and the colon");
+    }
+
+    @Test
+    void messageWithoutHeaderSectionShouldBeRefused() {
+        assertThatThrownBy(() -> sanitize("\r\njust a body\r\n"))
+                .isInstanceOf(RejectedException.class).hasMessageContaining("no header section");
+        assertThatThrownBy(() -> sanitize("\njust a body\n"))
+                .isInstanceOf(RejectedException.class).hasMessageContaining("no header section");
+        assertThatThrownBy(() -> sanitizer.sanitize(new byte[0], "http", "1"))
+                .isInstanceOf(RejectedException.class).hasMessage("message is empty");
+        assertThatThrownBy(() -> sanitize("just a body line\r\n"))
+                .isInstanceOf(RejectedException.class).hasMessageContaining("line 1 has no colon");
+    }
+
+    @Test
+    void continuationOrWhitespaceOnlyLinesThatCannotBeReadUnambiguouslyShouldBeRefused() {
+        assertThatThrownBy(() -> sanitize(" folded: first\r\n\r\nb\r\n"))
+                .isInstanceOf(RejectedException.class).hasMessageContaining("line 1 begins with whitespace");
+        assertThatThrownBy(() -> sanitize("From: a@example.com\r\n \r\nSubject: x\r\n\r\nb\r\n"))
+                .isInstanceOf(RejectedException.class).hasMessageContaining("line 2 consists only of whitespace");
+    }
+
+    @Test
+    void quotedPrintablePartWithOverLongLinesShouldBeDecodedAndReencoded() throws Exception {
+        String input = CLEAN_HEADERS + "Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "caf=E9 " + "q".repeat(1100) + "\r\n";
+
+        SanitizedMessage result = sanitize(input);
+
+        assertWireClean(result.bytes());
+        assertThat(parse(result.bytes()).getInputStream().readAllBytes())
+                .isEqualTo(("caf\u00e9 " + "q".repeat(1100) + "\r\n").getBytes(ISO_8859_1));
+        assertThat(afterReceived(result)).containsOnlyOnce("Content-Transfer-Encoding: quoted-printable\r\n");
+    }
+
+    @Test
+    void unfoldableLongLineInAPartHeaderShouldBeRefusedNamingPartAndHeader() {
+        String input = CLEAN_HEADERS + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+                + "Content-Disposition: attachment;filename=" + "f".repeat(1000) + "\r\n\r\nx\r\n--b--\r\n";
+
+        assertThatThrownBy(() -> sanitize(input))
+                .isInstanceOf(RejectedException.class)
+                .hasMessageContaining("message body part 1 header field Content-Disposition (line 9)");
+    }
+
+    @Test
+    void multipartWithoutBoundaryParameterAndOverLongLinesShouldBeRefused() {
+        String input = CLEAN_HEADERS + "Content-Type: multipart/mixed\r\n\r\n" + "m".repeat(1000) + "\r\n";
+
+        assertThatThrownBy(() -> sanitize(input))
+                .isInstanceOf(RejectedException.class).hasMessageContaining("without a boundary parameter");
+    }
+
+    @Test
+    void invalidArgumentsFromTheCallerShouldBeRefused() {
+        byte[] message = (CLEAN_HEADERS + "\r\nb\r\n").getBytes(ISO_8859_1);
+        assertThatThrownBy(() -> sanitizer.sanitize(message, "smtp", "1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sanitizer.sanitize(message, "http", "1\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MessageSanitizer("bad name", CLOCK)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
