@@ -14,7 +14,7 @@ import java.util.UUID;
  * byte for byte (DKIM survives); a header section that cannot be repaired without guessing is refused.
  */
 public final class MessageSanitizer {
-    private static final Set<String> WAYS_IN = Set.of("pickup", "jms", "http");
+    private static final Set<String> WAYS_IN = Set.of("pickup", "jms", "http", "internal");
 
     private final String heloName;
     private final Clock clock;
@@ -26,7 +26,7 @@ public final class MessageSanitizer {
 
     /**
      * @param raw the message bytes after the ingress removed any leading x-sender:/x-receiver: lines
-     * @param wayIn "pickup", "jms" or "http"
+     * @param wayIn "pickup", "jms", "http", or "internal" for mail MailRoute itself writes (DSNs, digests)
      * @param queueId the id MailRoute gave this message
      * @throws RejectedException with the reason when the message cannot be repaired
      */
