@@ -126,7 +126,7 @@ public final class SmtpClient implements AutoCloseable {
     /** QUITs every pooled connection. */
     @Override
     public void close() {
-        timer.shutdownNow();
         pool.closeAll();
+        timer.shutdownNow();   // after the QUITs: the write timeouts run on it
     }
 }
