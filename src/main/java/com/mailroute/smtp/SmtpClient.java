@@ -95,26 +95,34 @@ public final class SmtpClient implements AutoCloseable {
         return recipients.stream().map(r -> RecipientResult.failed(r, failure.reply(), failure.stage())).toList();
     }
 
-    /** One log line per attempt: host, stage and the verbatim reply on one line. */
+    /** One log line per attempt: host, stage and the verbatim reply on one line; WARN when anything failed. */
     private static HopResult logged(HopResult result) {
         long delivered = result.recipients().stream().filter(RecipientResult::delivered).count();
-        String summary = delivered + "/" + result.recipients().size() + " delivered";
-        if (result.hostFailure() != null) {
-            HostFailure f = result.hostFailure();
-            LOG.warn("{} ({}): {}, {} at {}{}", result.hop(), result.hop().source(), summary, f.error(),
-                    f.stage().label(), f.reply() == null ? "" : ": " + oneLine(f.reply()));
-            return result;
-        }
-        for (RecipientResult r : result.recipients()) {
-            if (!r.delivered()) {
-                LOG.warn("{} ({}): {} refused at {}: {}", result.hop(), result.hop().source(), r.recipient(),
-                        r.stage().label(), oneLine(r.reply()));
+        StringBuilder line = new StringBuilder().append(result.hop()).append(" (").append(result.hop().source())
+                .append("): ").append(delivered).append('/').append(result.recipients().size()).append(" delivered")
+                .append(result.connectionReused() ? " on a reused connection" : "");
+        HostFailure f = result.hostFailure();
+        if (f != null) {
+            line.append("; ").append(f.error()).append(" at ").append(f.stage().label());
+            if (f.reply() != null) {
+                line.append(": ").append(oneLine(f.reply()));
             }
         }
-        if (delivered > 0) {
-            RecipientResult first = result.recipients().stream().filter(RecipientResult::delivered).findFirst().get();
-            LOG.info("{} ({}): {}{}, end of data: {}", result.hop(), result.hop().source(), summary,
-                    result.connectionReused() ? " on a reused connection" : "", oneLine(first.reply()));
+        for (RecipientResult r : result.recipients()) {
+            if (r.delivered()) {
+                continue;
+            }
+            if (f == null || r.reply() != f.reply()) {
+                line.append("; ").append(r.recipient()).append(" refused at ").append(r.stage().label())
+                        .append(": ").append(oneLine(r.reply()));
+            }
+        }
+        result.recipients().stream().filter(RecipientResult::delivered).findFirst()
+                .ifPresent(r -> line.append("; end of data: ").append(oneLine(r.reply())));
+        if (delivered == result.recipients().size()) {
+            LOG.info(line.toString());
+        } else {
+            LOG.warn(line.toString());
         }
         return result;
     }
