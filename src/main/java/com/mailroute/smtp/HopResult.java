@@ -1,0 +1,41 @@
+package com.mailroute.smtp;
+
+import com.mailroute.routing.NextHop;
+
+import java.util.List;
+
+/**
+ * Outcome of one attempt at one host.
+ *
+ * @param hostFailure      null when the session worked; set when the host could not be used (before MAIL FROM) or the
+ *                         connection was lost or timed out during the transaction (then its stage is MAIL or later)
+ * @param recipients       one result per recipient, in the order given
+ * @param note             the {@link PreparedMessage#note()}, "" when the preparer was not reached
+ * @param connectionReused true when a pooled connection from an earlier delivery carried this transaction
+ */
+public record HopResult(NextHop hop, HostFailure hostFailure, List<RecipientResult> recipients, String note,
+                        boolean connectionReused) {
+
+    public HopResult {
+        recipients = List.copyOf(recipients);
+    }
+
+    /**
+     * True when the host itself failed before MAIL FROM in a transient way (connection refused, timeout, 4xx greeting
+     * or EHLO, STARTTLS required but missing or broken): the next MX should be tried now for all recipients.
+     */
+    public boolean tryNextHost() {
+        return hostFailure != null && !hostFailure.permanent() && beforeMailFrom(hostFailure.stage());
+    }
+
+    public boolean allDelivered() {
+        return recipients.stream().allMatch(RecipientResult::delivered);
+    }
+
+    private static boolean beforeMailFrom(SmtpStage stage) {
+        return switch (stage) {
+            case DNS, CONNECT, GREETING, EHLO, STARTTLS -> true;
+            default -> false;
+        };
+    }
+}

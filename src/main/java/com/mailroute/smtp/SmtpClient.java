@@ -1,0 +1,140 @@
+package com.mailroute.smtp;
+
+import com.mailroute.routing.NextHop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Delivers one message to one next hop per call, reusing connections between calls. Thread-safe: concurrent
+ * deliveries to the same hop each get their own connection. SMTP failures are returned as data, never thrown.
+ */
+public final class SmtpClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpClient.class);
+
+    private final SmtpSettings settings;
+    private final ConnectionPool pool;
+    private final ScheduledExecutorService timer;
+
+    public SmtpClient(SmtpSettings settings) {
+        this.settings = settings;
+        this.pool = new ConnectionPool(Math.max(1, settings.maxMessagesPerConnection()), settings.maxIdle());
+        // two threads: write timeouts must fire even while the sweeper waits for a QUIT reply
+        this.timer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "smtp-client-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        long sweep = Math.max(1000, settings.maxIdle().toMillis() / 2);
+        timer.scheduleWithFixedDelay(pool::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One attempt at one host.
+     *
+     * @param mailFrom   the envelope sender, "" for the null sender {@code <>}
+     * @param recipients envelope recipients (the message headers are never used for the envelope)
+     */
+    public HopResult deliver(NextHop hop, String mailFrom, List<String> recipients, MessagePreparer preparer) {
+        SmtpConnection connection = pool.take(hop);
+        boolean reused = false;
+        if (connection != null && connection.reset()) {
+            reused = true;
+        } else {
+            if (connection != null) {
+                LOG.debug("pooled connection to {} is broken; opening a new one", hop);
+                connection.quit();
+            }
+            try {
+                connection = open(hop);
+            } catch (SessionFailure f) {
+                return logged(new HopResult(hop, f.failure(), failAll(recipients, f.failure()), "", false));
+            }
+        }
+        PreparedMessage message;
+        try {
+            message = preparer.prepare(connection.capabilities());
+        } catch (PolicyRejection rejection) {
+            pool.giveBack(connection);   // nothing was sent: the session is still clean
+            SmtpReply reply = rejection.toReply();
+            List<RecipientResult> results = recipients.stream()
+                    .map(r -> RecipientResult.failed(r, reply, SmtpStage.POLICY)).toList();
+            return logged(new HopResult(hop, null, results, "", reused));
+        } catch (RuntimeException e) {
+            connection.quit();
+            throw e;
+        }
+        Transaction.Outcome outcome = new Transaction(connection, mailFrom, recipients).run(message);
+        if (outcome.connectionUsable()) {
+            pool.giveBack(connection);
+        } else {
+            connection.quit();
+        }
+        return logged(new HopResult(hop, outcome.hostFailure(), outcome.recipients(), message.note(), reused));
+    }
+
+    private SmtpConnection open(NextHop hop) throws SessionFailure {
+        TlsPolicy tls = settings.tlsPolicy().apply(hop.host());
+        try {
+            return SmtpConnection.open(hop, settings, tls, timer);
+        } catch (SessionFailure f) {
+            if (tls != TlsPolicy.MAY || f.stage() != SmtpStage.STARTTLS) {
+                throw f;
+            }
+            LOG.warn("{}: STARTTLS failed ({}); opportunistic TLS, retrying without TLS", hop, f.getMessage());
+            return SmtpConnection.open(hop, settings, TlsPolicy.NONE, timer);
+        }
+    }
+
+    private static List<RecipientResult> failAll(List<String> recipients, HostFailure failure) {
+        return recipients.stream().map(r -> RecipientResult.failed(r, failure.reply(), failure.stage())).toList();
+    }
+
+    /** One log line per attempt: host, stage and the verbatim reply on one line; WARN when anything failed. */
+    private static HopResult logged(HopResult result) {
+        long delivered = result.recipients().stream().filter(RecipientResult::delivered).count();
+        StringBuilder line = new StringBuilder().append(result.hop()).append(" (").append(result.hop().source())
+                .append("): ").append(delivered).append('/').append(result.recipients().size()).append(" delivered")
+                .append(result.connectionReused() ? " on a reused connection" : "");
+        HostFailure f = result.hostFailure();
+        if (f != null) {
+            line.append("; ").append(f.error()).append(" at ").append(f.stage().label());
+            if (f.reply() != null) {
+                line.append(": ").append(oneLine(f.reply()));
+            }
+        }
+        for (RecipientResult r : result.recipients()) {
+            if (r.delivered()) {
+                continue;
+            }
+            if (f == null || r.reply() != f.reply()) {
+                line.append("; ").append(r.recipient()).append(" refused at ").append(r.stage().label())
+                        .append(": ").append(oneLine(r.reply()));
+            }
+        }
+        result.recipients().stream().filter(RecipientResult::delivered).findFirst()
+                .ifPresent(r -> line.append("; end of data: ").append(oneLine(r.reply())));
+        if (delivered == result.recipients().size()) {
+            LOG.info(line.toString());
+        } else {
+            LOG.warn(line.toString());
+        }
+        return result;
+    }
+
+    private static String oneLine(SmtpReply reply) {
+        return reply == null ? "(no reply)" : reply.text().replace("\r\n", " / ").replace("\n", " / ");
+    }
+
+    /** QUITs every pooled connection. */
+    @Override
+    public void close() {
+        pool.closeAll();
+        timer.shutdownNow();   // after the QUITs: the write timeouts run on it
+    }
+}

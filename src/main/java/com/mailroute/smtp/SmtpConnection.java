@@ -1,0 +1,342 @@
+package com.mailroute.smtp;
+
+import com.mailroute.routing.NextHop;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.eclipse.angus.mail.util.WriteTimeoutSocket;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * One SMTP session with one host, driven command by command on Angus's {@link SMTPTransport}: Angus does the
+ * greeting, EHLO (HELO fallback), STARTTLS and the dot-stuffed DATA stream; this class decides MAIL FROM
+ * parameters and reads every reply itself so each recipient gets its own verbatim answer.
+ * Not thread-safe by design: one delivery thread owns a connection at a time.
+ */
+final class SmtpConnection extends SMTPTransport {
+
+    private final NextHop hop;
+    private final SmtpSettings settings;
+    private Socket tcp;
+    private SmtpStage stage = SmtpStage.CONNECT;
+    private SmtpReply lastReply;          // last reply read in the current stage, null if none
+    private Map<String, String> ehloKeywords = Map.of();
+    private int transactions;
+    private long idleSinceNanos = System.nanoTime();
+
+    private SmtpConnection(Session session, NextHop hop, SmtpSettings settings) {
+        super(session, new URLName("smtp", hop.host(), hop.port(), null, null, null));
+        this.hop = hop;
+        this.settings = settings;
+        setLocalHost(settings.heloName());
+    }
+
+    /** Connects, reads the greeting, says EHLO (HELO when EHLO gets a 5xx) and applies the TLS policy. */
+    static SmtpConnection open(NextHop hop, SmtpSettings settings, TlsPolicy tls, ScheduledExecutorService writeTimer)
+            throws SessionFailure {
+        SmtpConnection c = new SmtpConnection(Session.getInstance(sessionProperties()), hop, settings);
+        c.connectTcp(writeTimer);
+        try {
+            c.stage(SmtpStage.GREETING);
+            c.connect(c.tcp);
+            if (tls != TlsPolicy.NONE) {
+                c.applyTls(tls);
+            }
+            return c;
+        } catch (MessagingException e) {
+            SessionFailure failure = c.failure(e);
+            c.quit();
+            throw failure;
+        } catch (SessionFailure f) {
+            c.quit();
+            throw f;
+        }
+    }
+
+    private static Properties sessionProperties() {
+        Properties p = new Properties();
+        p.setProperty("mail.smtp.ssl.trust", "*");   // opportunistic TLS must not fail on self-signed certificates
+        p.setProperty("mail.smtp.ssl.checkserveridentity", "false");
+        p.setProperty("mail.smtp.quitwait", "true");
+        return p;
+    }
+
+    private void connectTcp(ScheduledExecutorService writeTimer) throws SessionFailure {
+        Socket socket = new Socket();
+        try {
+            // the host name is attached so Angus never does a reverse lookup on the address
+            InetAddress address = InetAddress.getByAddress(hop.host(), hop.address().getAddress());
+            socket.connect(new InetSocketAddress(address, hop.port()), millis(settings.connectTimeout()));
+            socket.setSoTimeout(millis(settings.commandTimeout()));
+            tcp = new WriteTimeoutSocket(socket, millis(settings.dataTimeout()), writeTimer);
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw failure(e);
+        }
+    }
+
+    private synchronized void applyTls(TlsPolicy tls) throws MessagingException, SessionFailure {
+        if (!supportsExtension("STARTTLS")) {
+            if (tls == TlsPolicy.ENCRYPT) {
+                throw new SessionFailure(new HostFailure(SmtpStage.STARTTLS, null,
+                        "TLS is required (policy encrypt) but the host did not offer STARTTLS", false), null);
+            }
+            return;
+        }
+        stage(SmtpStage.STARTTLS);
+        startTLS();
+        if (!ehlo(getLocalHost())) {
+            helo(getLocalHost());
+        }
+    }
+
+    @Override
+    protected boolean ehlo(String domain) throws MessagingException {
+        stage(SmtpStage.EHLO);
+        boolean ok = super.ehlo(domain);
+        if (ok) {
+            ehloKeywords = keywords(getLastServerResponse());
+            return true;
+        }
+        if (lastReply == null || !lastReply.isPermanent()) {
+            // only a 5xx means "no ESMTP here, try HELO"; a 4xx or a lost connection is a host failure
+            throw new MessagingException("EHLO failed: " + getLastServerResponse());
+        }
+        return false;
+    }
+
+    @Override
+    protected void helo(String domain) throws MessagingException {
+        stage(SmtpStage.EHLO);
+        ehloKeywords = Map.of();
+        super.helo(domain);
+    }
+
+    @Override
+    protected int readServerResponse() throws MessagingException {
+        int code = super.readServerResponse();
+        lastReply = code > 0 ? reply(getLastServerResponse()) : null;
+        return code;
+    }
+
+    /** Sends one command (UTF-8, for SMTPUTF8 addresses) and returns the verbatim reply. */
+    synchronized SmtpReply command(SmtpStage commandStage, String command) throws SessionFailure {
+        stage(commandStage);
+        try {
+            int code = simpleCommand(command.getBytes(StandardCharsets.UTF_8));
+            if (code <= 0) {
+                throw failure(null);
+            }
+            return lastReply;
+        } catch (MessagingException | RuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * DATA, the dot-stuffed message, then ".". Returns the refusal of DATA (stage DATA, Angus has sent RSET)
+     * or the reply to the end of data (stage END_OF_DATA); see {@link #stage()}.
+     */
+    synchronized SmtpReply sendData(byte[] message) throws SessionFailure {
+        stage(SmtpStage.DATA);
+        OutputStream out;
+        try {
+            out = data();
+        } catch (SMTPSendFailedException e) {
+            if (e.getReturnCode() > 0) {
+                return reply(e.getMessage());
+            }
+            throw failure(e);
+        } catch (MessagingException e) {
+            throw failure(e);
+        }
+        try {
+            out.write(message);
+            stage(SmtpStage.END_OF_DATA);
+            tcp.setSoTimeout(millis(settings.dataTimeout()));
+            finishData();
+            return lastReply;
+        } catch (SMTPSendFailedException e) {
+            if (e.getReturnCode() > 0) {
+                return reply(e.getMessage());
+            }
+            throw failure(e);
+        } catch (MessagingException | IOException e) {
+            throw failure(e);
+        } finally {
+            try {
+                tcp.setSoTimeout(millis(settings.commandTimeout()));
+            } catch (IOException ignored) {
+                // the connection is broken; the failure above already says so
+            }
+        }
+    }
+
+    /** RSET; false when the connection is no longer usable (closed, timed out, 421). */
+    synchronized boolean reset() {
+        try {
+            return command(SmtpStage.MAIL, "RSET").code() == 250;
+        } catch (SessionFailure f) {
+            return false;
+        }
+    }
+
+    /** QUIT and close; never throws. */
+    void quit() {
+        try {
+            close();
+        } catch (MessagingException | RuntimeException ignored) {
+            // the connection is going away anyway
+        } finally {
+            closeQuietly(tcp);
+        }
+    }
+
+    ServerCapabilities capabilities() {
+        return ServerCapabilities.fromEhlo(ehloKeywords);
+    }
+
+    NextHop hop() {
+        return hop;
+    }
+
+    SmtpStage stage() {
+        return stage;
+    }
+
+    int transactions() {
+        return transactions;
+    }
+
+    void countTransaction() {
+        transactions++;
+    }
+
+    void markIdle() {
+        idleSinceNanos = System.nanoTime();
+    }
+
+    boolean idleLongerThan(Duration maxIdle) {
+        return System.nanoTime() - idleSinceNanos > maxIdle.toNanos();
+    }
+
+    private void stage(SmtpStage next) {
+        stage = next;
+        lastReply = null;
+    }
+
+    /** Describes why the session broke, with the host's reply when it gave one in this stage. */
+    private SessionFailure failure(Exception e) {
+        SmtpStage at = stage;
+        boolean mayHaveBeenDelivered = at == SmtpStage.END_OF_DATA;
+        String suffix = mayHaveBeenDelivered ? ": the message may have been delivered" : "";
+        String error;
+        SmtpReply reply = null;
+        if (cause(e, SocketTimeoutException.class) != null) {
+            Duration timeout = switch (at) {
+                case CONNECT -> settings.connectTimeout();
+                case END_OF_DATA -> settings.dataTimeout();
+                default -> settings.commandTimeout();
+            };
+            error = "timed out after " + timeout.toSeconds() + "s " + waitingFor(at) + suffix;
+        } else if (cause(e, ConnectException.class) != null) {
+            error = "connection refused";
+        } else if (lastReply != null && !lastReply.isPositive()) {
+            reply = lastReply;
+            error = at.label() + " refused by the host";
+        } else if (at == SmtpStage.END_OF_DATA) {
+            error = "connection dropped after end of data, before the reply" + suffix;
+        } else {
+            Throwable root = rootCause(e);
+            error = "connection lost " + waitingFor(at)
+                    + (root == null || root.getMessage() == null ? "" : " (" + root.getMessage().strip() + ")");
+        }
+        boolean permanent = reply != null && reply.isPermanent();
+        return new SessionFailure(new HostFailure(at, reply, error, permanent), e);
+    }
+
+    private static String waitingFor(SmtpStage stage) {
+        return switch (stage) {
+            case CONNECT -> "connecting";
+            case GREETING -> "waiting for the greeting";
+            case DATA -> "during DATA";
+            case END_OF_DATA -> "waiting for the reply to end of data";
+            default -> "waiting for the reply to " + stage.name().replace('_', ' ');
+        };
+    }
+
+    /** Angus joins reply lines with LF; SmtpReply keeps them CRLF-joined. */
+    static SmtpReply reply(String angusResponse) {
+        return SmtpReply.parse(angusResponse.strip().replace("\n", "\r\n"));
+    }
+
+    /** Keyword → parameter from an EHLO reply ("250-SIZE 1000" → SIZE=1000); the first line is the greeting. */
+    static Map<String, String> keywords(String ehloResponse) {
+        Map<String, String> keywords = new LinkedHashMap<>();
+        String[] lines = ehloResponse.strip().split("\r?\n");
+        for (int i = 1; i < lines.length; i++) {
+            if (lines[i].length() < 5) {
+                continue;
+            }
+            String line = lines[i].substring(4).strip();
+            int space = line.indexOf(' ');
+            String keyword = space < 0 ? line : line.substring(0, space);
+            keywords.put(keyword.toUpperCase(Locale.ROOT), space < 0 ? "" : line.substring(space + 1).strip());
+        }
+        return keywords;
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = nextCause(t)) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = nextCause(t)) {
+            root = t;
+        }
+        return root;
+    }
+
+    private static Throwable nextCause(Throwable t) {
+        if (t instanceof MessagingException me && me.getNextException() != null) {
+            return me.getNextException();
+        }
+        return t.getCause() == t ? null : t.getCause();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    }
+}

@@ -1,0 +1,90 @@
+package com.mailroute.smtp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One MAIL FROM / RCPT TO / DATA exchange on an open connection, with a result per recipient. */
+final class Transaction {
+
+    /** Results, the connection failure if any, and whether the connection can carry another message. */
+    record Outcome(List<RecipientResult> recipients, HostFailure hostFailure, boolean connectionUsable) {
+    }
+
+    private final SmtpConnection connection;
+    private final String mailFrom;
+    private final List<String> recipients;
+    private final Map<String, RecipientResult> results = new LinkedHashMap<>();
+
+    Transaction(SmtpConnection connection, String mailFrom, List<String> recipients) {
+        this.connection = connection;
+        this.mailFrom = mailFrom;
+        this.recipients = recipients;
+    }
+
+    Outcome run(PreparedMessage message) {
+        try {
+            connection.countTransaction();
+            SmtpReply mail = connection.command(SmtpStage.MAIL, mailFromCommand(message));
+            if (!mail.isPositive()) {
+                failRemaining(mail, SmtpStage.MAIL);
+                return finishWithRset(mail);
+            }
+            List<String> accepted = new ArrayList<>();
+            SmtpReply lastRefusal = null;
+            for (String recipient : recipients) {
+                SmtpReply rcpt = connection.command(SmtpStage.RCPT, "RCPT TO:<" + recipient + ">");
+                if (rcpt.isPositive()) {
+                    accepted.add(recipient);
+                } else {
+                    results.put(recipient, RecipientResult.failed(recipient, rcpt, SmtpStage.RCPT));
+                    lastRefusal = rcpt;
+                }
+            }
+            if (accepted.isEmpty()) {
+                return finishWithRset(lastRefusal);
+            }
+            SmtpReply end = connection.sendData(message.bytes());
+            if (end.isPositive()) {
+                accepted.forEach(r -> results.put(r, RecipientResult.delivered(r, end)));
+            } else {
+                failRemaining(end, connection.stage());
+            }
+            return outcome(null, end.code() != 421);
+        } catch (SessionFailure f) {
+            failRemaining(null, f.stage());
+            return outcome(f.failure(), false);
+        }
+    }
+
+    private String mailFromCommand(PreparedMessage message) {
+        StringBuilder command = new StringBuilder("MAIL FROM:<").append(mailFrom).append('>');
+        if (connection.capabilities().announcesSize()) {
+            command.append(" SIZE=").append(message.bytes().length);
+        }
+        if (message.bodyEightBitMime()) {
+            command.append(" BODY=8BITMIME");
+        }
+        if (message.smtpUtf8()) {
+            command.append(" SMTPUTF8");
+        }
+        return command.toString();
+    }
+
+    /** The transaction was refused before DATA: RSET so the connection is clean for the next message. */
+    private Outcome finishWithRset(SmtpReply refusal) {
+        boolean usable = refusal.code() != 421 && connection.reset();
+        return outcome(null, usable);
+    }
+
+    private void failRemaining(SmtpReply reply, SmtpStage stage) {
+        for (String recipient : recipients) {
+            results.putIfAbsent(recipient, RecipientResult.failed(recipient, reply, stage));
+        }
+    }
+
+    private Outcome outcome(HostFailure failure, boolean usable) {
+        return new Outcome(recipients.stream().map(results::get).toList(), failure, usable);
+    }
+}

@@ -1,0 +1,332 @@
+package com.mailroute.smtp;
+
+import com.mailroute.routing.NextHop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Exact protocol behaviour against a scripted server. */
+class SmtpClientTest {
+
+    private static final byte[] MESSAGE = ("From: a@sender.test\r\nTo: x@header.test\r\nSubject: hi\r\n\r\n"
+            + "line one\r\n.\r\n..two dots\r\nlast\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    private ScriptedSmtpServer server;
+    private SmtpClient client;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new ScriptedSmtpServer();
+        client = new SmtpClient(settings(TlsPolicy.NONE, 10));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        client.close();
+        server.close();
+    }
+
+    private static SmtpSettings settings(TlsPolicy tls, int maxMessages) {
+        return SmtpSettings.defaults("relay.mailroute.test", tls)
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2))
+                .withReuse(maxMessages, Duration.ofSeconds(60));
+    }
+
+    private NextHop hop() throws IOException {
+        return hop(server.port());
+    }
+
+    private static NextHop hop(int port) throws IOException {
+        return new NextHop("mx.test", InetAddress.getByName("127.0.0.1"), port, "mx 10");
+    }
+
+    private HopResult deliver(String... recipients) throws IOException {
+        return client.deliver(hop(), "a@sender.test", List.of(recipients), caps -> PreparedMessage.asIs(MESSAGE));
+    }
+
+    @Test
+    void deliverShouldSendEnvelopeAndExactBytesWithDotStuffingUndoneByServer() throws IOException {
+        HopResult result = deliver("b@rcpt.test");
+
+        assertThat(result.hostFailure()).isNull();
+        assertThat(result.recipients()).singleElement().satisfies(r -> {
+            assertThat(r.delivered()).isTrue();
+            assertThat(r.reply().text()).isEqualTo("250 2.0.0 Ok: queued as 1234");
+        });
+        assertThat(server.commandsStartingWith("MAIL")).containsExactly("MAIL FROM:<a@sender.test> SIZE=" + MESSAGE.length);
+        assertThat(server.commandsStartingWith("RCPT")).containsExactly("RCPT TO:<b@rcpt.test>");
+        assertThat(server.commandsStartingWith("EHLO")).containsExactly("EHLO relay.mailroute.test");
+        assertThat(server.messages).singleElement().isEqualTo(MESSAGE);
+    }
+
+    @Test
+    void mailFromShouldCarrySizeAndBody8BitMimeAndSmtpUtf8WhenPreparerAsks() throws IOException {
+        AtomicReference<ServerCapabilities> seen = new AtomicReference<>();
+        server.ehloReply = "250-scripted.test\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-SIZE 1000000\r\n250 PIPELINING";
+
+        client.deliver(hop(), "", List.of("b@rcpt.test"), caps -> {
+            seen.set(caps);
+            return new PreparedMessage(MESSAGE, true, true, "as is");
+        });
+
+        assertThat(server.commandsStartingWith("MAIL"))
+                .containsExactly("MAIL FROM:<> SIZE=" + MESSAGE.length + " BODY=8BITMIME SMTPUTF8");
+        assertThat(seen.get()).isEqualTo(new ServerCapabilities(
+                java.util.Set.of("8BITMIME", "SMTPUTF8", "SIZE", "PIPELINING"), 1000000, true, true, false, true));
+    }
+
+    @Test
+    void preparerShouldSeeNoEightBitMimeWhenEhloLacksItAndNoSizeIsSent() throws IOException {
+        AtomicReference<ServerCapabilities> seen = new AtomicReference<>();
+        server.ehloReply = "250-domino.test Hello\r\n250 PIPELINING";
+
+        HopResult result = client.deliver(hop(), "a@sender.test", List.of("b@rcpt.test"), caps -> {
+            seen.set(caps);
+            return new PreparedMessage(MESSAGE, false, false, "converted 8bit→7bit: 1 part");
+        });
+
+        assertThat(seen.get().eightBitMime()).isFalse();
+        assertThat(seen.get().sizeLimit()).isZero();
+        assertThat(result.note()).isEqualTo("converted 8bit→7bit: 1 part");
+        assertThat(server.commandsStartingWith("MAIL")).containsExactly("MAIL FROM:<a@sender.test>");
+    }
+
+    @Test
+    void refusedRecipientShouldFailAloneWithVerbatimMultiLineReply() throws IOException {
+        String refusal = "550-5.1.1 The email account that you tried to reach does not exist.\r\n"
+                + "550 5.1.1 Please check the recipient's address.";
+        server.rcptReply = rcpt -> rcpt.contains("nobody@") ? refusal : "250 2.1.5 Ok";
+
+        HopResult result = deliver("one@rcpt.test", "nobody@rcpt.test", "three@rcpt.test");
+
+        assertThat(result.recipients()).extracting(RecipientResult::recipient, RecipientResult::delivered)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("one@rcpt.test", true),
+                        org.assertj.core.groups.Tuple.tuple("nobody@rcpt.test", false),
+                        org.assertj.core.groups.Tuple.tuple("three@rcpt.test", true));
+        RecipientResult refused = result.recipients().get(1);
+        assertThat(refused.stage()).isEqualTo(SmtpStage.RCPT);
+        assertThat(refused.reply()).isEqualTo(new SmtpReply(550, "5.1.1", refusal));
+        assertThat(server.messages).hasSize(1);
+    }
+
+    @Test
+    void allRecipientsRefusedShouldResetAndSendNoData() throws IOException {
+        server.rcptReply = rcpt -> "550 5.1.1 <" + rcpt.substring(9, rcpt.length() - 1) + ">: Recipient address rejected";
+
+        HopResult result = deliver("x@rcpt.test", "y@rcpt.test");
+
+        assertThat(result.recipients()).allSatisfy(r -> {
+            assertThat(r.delivered()).isFalse();
+            assertThat(r.stage()).isEqualTo(SmtpStage.RCPT);
+        });
+        assertThat(result.recipients().get(1).reply().text()).isEqualTo("550 5.1.1 <y@rcpt.test>: Recipient address rejected");
+        assertThat(server.commands).noneMatch(c -> c.equals("DATA")).contains("RSET");
+    }
+
+    @Test
+    void rejectedMailFromShouldFailAllRecipientsAtMail() throws IOException {
+        server.mailReply = "552 5.3.4 Message size exceeds fixed limit";
+
+        HopResult result = deliver("x@rcpt.test", "y@rcpt.test");
+
+        assertThat(result.recipients()).allSatisfy(r -> {
+            assertThat(r.stage()).isEqualTo(SmtpStage.MAIL);
+            assertThat(r.reply()).isEqualTo(new SmtpReply(552, "5.3.4", "552 5.3.4 Message size exceeds fixed limit"));
+        });
+        assertThat(server.commandsStartingWith("RCPT")).isEmpty();
+        assertThat(server.commands).contains("RSET");
+    }
+
+    @Test
+    void transientGreetingShouldTellToTryNextHost() throws IOException {
+        server.greeting = "421 4.3.2 mx.test busy, try later";
+
+        HopResult result = deliver("x@rcpt.test");
+
+        assertThat(result.tryNextHost()).isTrue();
+        assertThat(result.hostFailure().stage()).isEqualTo(SmtpStage.GREETING);
+        assertThat(result.hostFailure().reply()).isEqualTo(new SmtpReply(421, "4.3.2", "421 4.3.2 mx.test busy, try later"));
+        assertThat(result.recipients()).singleElement().satisfies(r -> {
+            assertThat(r.delivered()).isFalse();
+            assertThat(r.stage()).isEqualTo(SmtpStage.GREETING);
+        });
+    }
+
+    @Test
+    void connectionRefusedShouldTellToTryNextHost() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = s.getLocalPort();
+        }
+
+        HopResult result = client.deliver(hop(closedPort), "a@sender.test", List.of("x@rcpt.test"),
+                caps -> PreparedMessage.asIs(MESSAGE));
+
+        assertThat(result.tryNextHost()).isTrue();
+        assertThat(result.hostFailure()).isEqualTo(new HostFailure(SmtpStage.CONNECT, null, "connection refused", false));
+    }
+
+    @Test
+    void silentGreetingShouldTimeOutAndTellToTryNextHost() throws IOException {
+        server.greeting = null;
+
+        HopResult result = deliver("x@rcpt.test");
+
+        assertThat(result.tryNextHost()).isTrue();
+        assertThat(result.hostFailure().stage()).isEqualTo(SmtpStage.GREETING);
+        assertThat(result.hostFailure().error()).isEqualTo("timed out after 2s waiting for the greeting");
+    }
+
+    @Test
+    void transientEhloShouldTellToTryNextHost() throws IOException {
+        server.ehloReply = "421 4.7.0 too many connections";
+
+        HopResult result = deliver("x@rcpt.test");
+
+        assertThat(result.tryNextHost()).isTrue();
+        assertThat(result.hostFailure().stage()).isEqualTo(SmtpStage.EHLO);
+        assertThat(result.hostFailure().reply().code()).isEqualTo(421);
+        assertThat(server.commandsStartingWith("HELO")).isEmpty();
+    }
+
+    @Test
+    void ehloRefusedWith5xxShouldFallBackToHelo() throws IOException {
+        AtomicReference<ServerCapabilities> seen = new AtomicReference<>();
+        server.ehloReply = "500 5.5.1 Command unrecognized";
+
+        HopResult result = client.deliver(hop(), "a@sender.test", List.of("x@rcpt.test"), caps -> {
+            seen.set(caps);
+            return PreparedMessage.asIs(MESSAGE);
+        });
+
+        assertThat(server.commandsStartingWith("HELO")).containsExactly("HELO relay.mailroute.test");
+        assertThat(seen.get().extensions()).isEmpty();
+        assertThat(result.allDelivered()).isTrue();
+    }
+
+    @Test
+    void encryptPolicyWithoutStartTlsShouldBeTransientHostFailureAtStartTls() throws IOException {
+        try (SmtpClient strict = new SmtpClient(settings(TlsPolicy.ENCRYPT, 10))) {
+            HopResult result = strict.deliver(hop(), "a@sender.test", List.of("x@rcpt.test"),
+                    caps -> PreparedMessage.asIs(MESSAGE));
+
+            assertThat(result.hostFailure().stage()).isEqualTo(SmtpStage.STARTTLS);
+            assertThat(result.hostFailure().permanent()).isFalse();
+            assertThat(result.hostFailure().error()).contains("did not offer STARTTLS");
+            assertThat(result.tryNextHost()).isTrue();
+            assertThat(server.commandsStartingWith("MAIL")).isEmpty();
+        }
+    }
+
+    @Test
+    void refusedDataShouldFailAcceptedRecipientsAtData() throws IOException {
+        server.dataReply = "554 5.5.1 Error: no valid recipients";
+
+        HopResult result = deliver("x@rcpt.test");
+
+        assertThat(result.recipients()).singleElement().satisfies(r -> {
+            assertThat(r.stage()).isEqualTo(SmtpStage.DATA);
+            assertThat(r.reply().text()).isEqualTo("554 5.5.1 Error: no valid recipients");
+        });
+    }
+
+    @Test
+    void rejectionAfterEndOfDataShouldFailAllAtEndOfDataVerbatim() throws IOException {
+        server.endOfDataReply = "554-5.6.0 custom text\r\n554 5.6.0 second line";
+        server.rcptReply = rcpt -> rcpt.contains("refused") ? "450 4.2.0 greylisted" : "250 2.1.5 Ok";
+
+        HopResult result = deliver("x@rcpt.test", "refused@rcpt.test", "y@rcpt.test");
+
+        assertThat(result.hostFailure()).isNull();
+        assertThat(result.recipients()).extracting(RecipientResult::stage)
+                .containsExactly(SmtpStage.END_OF_DATA, SmtpStage.RCPT, SmtpStage.END_OF_DATA);
+        assertThat(result.recipients().get(0).reply())
+                .isEqualTo(new SmtpReply(554, "5.6.0", "554-5.6.0 custom text\r\n554 5.6.0 second line"));
+        assertThat(result.recipients().get(1).reply().text()).isEqualTo("450 4.2.0 greylisted");
+    }
+
+    @Test
+    void droppedConnectionAfterDataShouldBeTransientAndSayMayHaveBeenDelivered() throws IOException {
+        server.dropAfterData = true;
+
+        HopResult result = deliver("x@rcpt.test");
+
+        assertThat(server.messages).hasSize(1);
+        assertThat(result.hostFailure().stage()).isEqualTo(SmtpStage.END_OF_DATA);
+        assertThat(result.hostFailure().permanent()).isFalse();
+        assertThat(result.hostFailure().error())
+                .isEqualTo("connection dropped after end of data, before the reply: the message may have been delivered");
+        assertThat(result.tryNextHost()).isFalse();
+        assertThat(result.recipients()).singleElement().satisfies(r -> {
+            assertThat(r.delivered()).isFalse();
+            assertThat(r.stage()).isEqualTo(SmtpStage.END_OF_DATA);
+            assertThat(r.reply()).isNull();
+        });
+    }
+
+    @Test
+    void policyRejectionShouldSendNoMailFromAndKeepTheConnection() throws IOException {
+        HopResult rejected = client.deliver(hop(), "a@sender.test", List.of("x@rcpt.test", "y@rcpt.test"), caps -> {
+            throw new PolicyRejection("5.6.7", "SMTPUTF8 is needed but mx.test did not announce it");
+        });
+        HopResult next = deliver("z@rcpt.test");
+
+        assertThat(rejected.recipients()).allSatisfy(r -> {
+            assertThat(r.stage()).isEqualTo(SmtpStage.POLICY);
+            assertThat(r.reply()).isEqualTo(new SmtpReply(554, "5.6.7",
+                    "554 5.6.7 SMTPUTF8 is needed but mx.test did not announce it"));
+        });
+        assertThat(server.commandsStartingWith("MAIL")).containsExactly("MAIL FROM:<a@sender.test> SIZE=" + MESSAGE.length);
+        assertThat(server.commandsStartingWith("RCPT")).containsExactly("RCPT TO:<z@rcpt.test>");
+        assertThat(next.connectionReused()).isTrue();
+        assertThat(server.connections).hasValue(1);
+    }
+
+    @Test
+    void secondDeliveryShouldReuseTheConnectionWithRsetBetween() throws IOException {
+        HopResult first = deliver("x@rcpt.test");
+        HopResult second = deliver("y@rcpt.test");
+
+        assertThat(server.connections).hasValue(1);
+        assertThat(first.connectionReused()).isFalse();
+        assertThat(second.connectionReused()).isTrue();
+        assertThat(server.commands).containsSubsequence("DATA", "RSET", "MAIL FROM:<a@sender.test> SIZE=" + MESSAGE.length);
+        assertThat(server.messages).hasSize(2);
+    }
+
+    @Test
+    void maxMessagesPerConnectionShouldOpenANewConnection() throws IOException {
+        try (SmtpClient limited = new SmtpClient(settings(TlsPolicy.NONE, 2))) {
+            for (int i = 0; i < 3; i++) {
+                limited.deliver(hop(), "a@sender.test", List.of("x@rcpt.test"), caps -> PreparedMessage.asIs(MESSAGE));
+            }
+        }
+        assertThat(server.messages).hasSize(3);
+        assertThat(server.connections).hasValue(2);
+        assertThat(server.commandsStartingWith("QUIT")).as(server.commands.toString()).hasSize(2);
+    }
+
+    @Test
+    void cachedConnectionClosedByServerShouldBeReplacedWithoutFailing() throws IOException {
+        server.closeAfterEachMessage = true;
+
+        HopResult first = deliver("x@rcpt.test");
+        HopResult second = deliver("y@rcpt.test");
+
+        assertThat(first.allDelivered()).isTrue();
+        assertThat(second.allDelivered()).isTrue();
+        assertThat(second.connectionReused()).isFalse();
+        assertThat(server.connections).hasValue(2);
+        assertThat(server.messages).hasSize(2);
+    }
+}
