@@ -7,7 +7,25 @@ import java.util.Locale;
 import java.util.Set;
 
 import com.mailroute.broker.EmbeddedBroker;
+import com.mailroute.admin.AdminApi;
+import com.mailroute.admin.ApiAuth;
+import com.mailroute.admin.Health;
+import com.mailroute.admin.Metrics;
+import com.mailroute.admin.QueueStats;
+import com.mailroute.broker.Queues;
 import com.mailroute.delivery.DeliveryProcessor;
+import com.mailroute.delivery.HopSender;
+import com.mailroute.failure.DeadLetterStore;
+import com.mailroute.failure.DsnBuilder;
+import com.mailroute.failure.RetrySchedule;
+import com.mailroute.mime.SevenBitConverter;
+import com.mailroute.routing.DnsLookup;
+import com.mailroute.routing.NextHopResolver;
+import com.mailroute.smtp.CamelMailSender;
+import com.mailroute.smtp.SmtpClient;
+import com.mailroute.smtp.SmtpSettings;
+import com.mailroute.smtp.TlsPolicy;
+import java.util.Random;
 import com.mailroute.ingress.HttpIngress;
 import com.mailroute.ingress.JmsIngress;
 import com.mailroute.ingress.JsonMessageBuilder;
@@ -43,6 +61,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         String user = settings.get("mailroute.broker.user");
         String password = settings.get("mailroute.broker.password");
         String brokerUrl = settings.get("mailroute.broker.url");
+        EmbeddedBroker embedded = null;
         if (brokerUrl.isEmpty()) {
             EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir(), "127.0.0.1", settings.port("mailroute.broker.port"), user, password);
             broker.start();
@@ -53,6 +72,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
                 }
             }, true, true);
             registry.bind("embeddedBroker", broker);
+            embedded = broker;
             brokerUrl = EmbeddedBroker.IN_VM_URL;
         }
         ActiveMQConnectionFactory artemis = user.isEmpty()
@@ -73,7 +93,40 @@ public class MailRouteConfiguration implements CamelConfiguration {
         registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail")));
         registry.bind("jmsIngress", new JmsIngress(acceptor));
         registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName())));
-        registry.bind("delivery", new DeliveryProcessor(settings.transports(), settings.get("mailroute.relayhost"), settings.heloName()));
+        Metrics metrics = new Metrics();
+        registry.bind("metrics", metrics);
+        acceptor.onAccepted(report -> metrics.sanitized(report.counts()));
+
+        DnsLookup dns = new DnsLookup(settings.dnsServers(), settings.duration("mailroute.dns.timeout"), 10_000);
+        NextHopResolver resolver = new NextHopResolver(dns, settings.transports(), settings.get("mailroute.relayhost"),
+                settings.port("mailroute.smtp.port"));
+        SmtpSettings smtpSettings = new SmtpSettings(settings.heloName(), settings.duration("mailroute.smtp.connect-timeout"),
+                settings.duration("mailroute.smtp.command-timeout"), settings.duration("mailroute.smtp.data-timeout"),
+                settings.positiveInt("mailroute.smtp.connection.max-messages"), settings.duration("mailroute.smtp.connection.max-idle"),
+                host -> TlsPolicy.parse(settings.tlsPolicyForHost(host)));
+        SmtpClient smtp = new SmtpClient(smtpSettings);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                smtp.close();
+            }
+        }, true, true);
+        registry.bind("camelMailSender", new CamelMailSender(smtp));
+        HopSender hopSender = new HopSender(context.createProducerTemplate(), new SevenBitConverter(settings.bool("mailroute.mime.convert-signed")));
+        DsnBuilder dsn = new DsnBuilder(settings.heloName(), settings.get("mailroute.postmaster"), settings.duration("mailroute.queue.max-lifetime"));
+        registry.bind("delivery", new DeliveryProcessor(resolver, hopSender, queue,
+                new RetrySchedule(settings.retrySchedule(), new Random()), settings.duration("mailroute.queue.max-lifetime"),
+                settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics, clock));
+
+        DeadLetterStore deadLetters = new DeadLetterStore(artemis);
+        registry.bind("deadLetters", deadLetters);
+        QueueStats stats = new QueueStats(artemis, embedded);
+        metrics.queueDepth(Queues.OUTBOUND, () -> stats.depth(Queues.OUTBOUND));
+        metrics.queueDepth(Queues.OUTBOUND + ".scheduled", stats::scheduled);
+        metrics.queueDepth(Queues.DEAD, () -> stats.depth(Queues.DEAD));
+        registry.bind("adminApi", new AdminApi(deadLetters, stats, clock));
+        registry.bind("apiAuth", new ApiAuth(settings.get("mailroute.api.token")));
+        registry.bind("health", new Health(artemis, settings.dnsServers()));
     }
 
     private Set<String> allowedSenderDomains() {

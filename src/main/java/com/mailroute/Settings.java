@@ -144,6 +144,11 @@ public final class Settings {
                 throw new SettingsException("mailroute.dns.servers", get("mailroute.dns.servers"), "'" + server + "' is not host or host:port");
             }
         }
+        String httpHost = get("mailroute.http.host");
+        if (!isLoopback(httpHost) && get("mailroute.api.token").isEmpty()) {
+            throw new SettingsException("mailroute.api.token", "", "required when mailroute.http.host (" + httpHost
+                    + ") is not a loopback address: the HTTP API must not be open to the network without a token");
+        }
         String helo = get("mailroute.helo-name");
         if (!helo.matches("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?")) {
             throw new SettingsException("mailroute.helo-name", helo, "not a host name");
@@ -268,6 +273,23 @@ public final class Settings {
         return (v != null ? v : get("mailroute.tls")).toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * TLS policy for a next-hop host: mailroute.tls.<name> for the host or any parent domain of it
+     * (so mailroute.tls.example.org covers mx1.example.org), else mailroute.tls.
+     */
+    public String tlsPolicyForHost(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        while (!h.isEmpty()) {
+            String v = values.get("mailroute.tls." + h);
+            if (v != null) {
+                return v.toLowerCase(Locale.ROOT);
+            }
+            int dot = h.indexOf('.');
+            h = dot < 0 ? "" : h.substring(dot + 1);
+        }
+        return get("mailroute.tls").toLowerCase(Locale.ROOT);
+    }
+
     /** Static next hops: recipient domain → host:port. */
     public Map<String, String> transports() {
         Map<String, String> t = new LinkedHashMap<>();
@@ -297,6 +319,10 @@ public final class Settings {
         p.putAll(values);
         p.setProperty("mailroute.data.dir", dataDir().toString());
         return p;
+    }
+
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static String machineName() {

@@ -31,6 +31,7 @@ public final class MessageAcceptor {
     private final long maxSize;
     private final Set<String> allowedSenderDomains;
     private final Clock clock;
+    private volatile java.util.function.Consumer<com.mailroute.sanitize.SanitizeReport> onAccepted = r -> { };
 
     public MessageAcceptor(MessageSanitizer sanitizer, JobQueue queue, long maxSize, Set<String> allowedSenderDomains, Clock clock) {
         this.sanitizer = sanitizer;
@@ -42,6 +43,11 @@ public final class MessageAcceptor {
 
     /** What was accepted: the queue id and the domains it was split into. */
     public record Accepted(String queueId, List<String> domains) {
+    }
+
+    /** Called with the sanitizer's report of every accepted message (metrics). */
+    public void onAccepted(java.util.function.Consumer<com.mailroute.sanitize.SanitizeReport> listener) {
+        this.onAccepted = listener;
     }
 
     public Accepted accept(Submission s) {
@@ -56,10 +62,11 @@ public final class MessageAcceptor {
         for (Map.Entry<String, List<MailAddress>> e : envelope.byDomain().entrySet()) {
             List<String> rcpts = e.getValue().stream().map(MailAddress::address).toList();
             DeliveryJob job = new DeliveryJob(queueId, queueId + "." + (++n), envelope.sender(), rcpts, e.getKey(), now,
-                    s.wayIn(), 0, null, clean.report().toString(), clean.bytes());
+                    s.wayIn(), 0, null, clean.report().toString(), false, clean.bytes());
             jobs.add(JobQueue.Outgoing.job(Queues.OUTBOUND, job));
         }
         queue.commit(jobs);
+        onAccepted.accept(clean.report());
         List<String> domains = List.copyOf(envelope.byDomain().keySet());
         LOG.info("queued id={} via={} from=<{}> rcpts={} domains={} size={} sanitize={}", queueId, s.wayIn(), envelope.sender(),
                 envelope.recipients().size(), domains, clean.bytes().length, clean.report());

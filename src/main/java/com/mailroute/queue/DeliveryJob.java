@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record DeliveryJob(String queueId, String jobId, String sender, List<String> recipients, String domain,
                           Instant acceptedAt, String wayIn, int attempts, Instant firstAttempt, String sanitizeReport,
-                          byte[] message) {
+                          boolean delayWarned, byte[] message) {
 
     public static final String QUEUE_ID = "MailRouteId";
     public static final String JOB_ID = "MailRouteJobId";
@@ -24,6 +24,7 @@ public record DeliveryJob(String queueId, String jobId, String sender, List<Stri
     public static final String ATTEMPTS = "Attempts";
     public static final String FIRST_ATTEMPT = "FirstAttempt";
     public static final String SANITIZE_REPORT = "SanitizeReport";
+    public static final String DELAY_WARNED = "DelayWarned";
 
     /** JMS properties for this job (valid Java identifiers, as Artemis requires). */
     public Map<String, Object> properties() {
@@ -40,6 +41,7 @@ public record DeliveryJob(String queueId, String jobId, String sender, List<Stri
             p.put(FIRST_ATTEMPT, firstAttempt.toEpochMilli());
         }
         p.put(SANITIZE_REPORT, sanitizeReport == null ? "" : sanitizeReport);
+        p.put(DELAY_WARNED, delayWarned);
         return p;
     }
 
@@ -50,16 +52,25 @@ public record DeliveryJob(String queueId, String jobId, String sender, List<Stri
                 rcpt.isEmpty() ? List.of() : Arrays.asList(rcpt.split(",")), string(h, DOMAIN),
                 Instant.ofEpochMilli(number(h, ACCEPTED_AT, 0)), string(h, WAY_IN), (int) number(h, ATTEMPTS, 0),
                 h.get(FIRST_ATTEMPT) == null ? null : Instant.ofEpochMilli(number(h, FIRST_ATTEMPT, 0)),
-                string(h, SANITIZE_REPORT), message);
+                string(h, SANITIZE_REPORT), Boolean.parseBoolean(string(h, DELAY_WARNED)), message);
     }
 
     public DeliveryJob withRecipients(List<String> remaining) {
-        return new DeliveryJob(queueId, jobId, sender, List.copyOf(remaining), domain, acceptedAt, wayIn, attempts, firstAttempt, sanitizeReport, message);
+        return new DeliveryJob(queueId, jobId, sender, List.copyOf(remaining), domain, acceptedAt, wayIn, attempts, firstAttempt, sanitizeReport, delayWarned, message);
     }
 
     public DeliveryJob afterAttempt(Instant when) {
         return new DeliveryJob(queueId, jobId, sender, recipients, domain, acceptedAt, wayIn, attempts + 1,
-                firstAttempt == null ? when : firstAttempt, sanitizeReport, message);
+                firstAttempt == null ? when : firstAttempt, sanitizeReport, delayWarned, message);
+    }
+
+    public DeliveryJob delayWarningSent() {
+        return new DeliveryJob(queueId, jobId, sender, recipients, domain, acceptedAt, wayIn, attempts, firstAttempt, sanitizeReport, true, message);
+    }
+
+    /** The same message for the same recipients as a fresh job: attempts and lifetime start again. */
+    public DeliveryJob fresh(Instant now) {
+        return new DeliveryJob(queueId, jobId, sender, recipients, domain, now, wayIn, 0, null, sanitizeReport, false, message);
     }
 
     static String string(Map<String, Object> h, String key) {

@@ -203,6 +203,8 @@ class IngressEndToEndTest {
 
     @Test
     void messagesStillQueuedAtShutdownShouldBeDeliveredAfterRestart() throws Exception {
+        relay.stop();
+        relay = new RelayUnderTest(data, Map.of("mailroute.transport.example.org", smtp.hostPort(), "mailroute.retry.schedule", "2s")).start();
         smtp.policy(data -> new org.subethamail.smtp.RejectException(451, "4.3.0 try later"));
         for (int i = 0; i < 5; i++) {
             assertThat(relay.post("/api/messages?from=a@example.com&to=r" + i + "@example.org", "message/rfc822",

@@ -1,0 +1,55 @@
+package com.mailroute.admin;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/** MailRoute's own figures, served as Prometheus text on /observe/metrics. */
+public final class Metrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public void delivered(String domain, Duration sinceAccepted) {
+        counter("mailroute_delivered", domain, "Recipients delivered (2xx after end of data)").increment();
+        Timer.builder("mailroute_delivery_latency").description("Time from accept to the next hop's 250")
+                .tag("domain", domain).publishPercentileHistogram().register(registry).record(sinceAccepted);
+    }
+
+    public void deferred(String domain) {
+        counter("mailroute_deferred", domain, "Recipients rescheduled after a transient failure").increment();
+    }
+
+    public void bounced(String domain) {
+        counter("mailroute_bounced", domain, "Recipients failed permanently (DSN sent unless the sender was <>)").increment();
+    }
+
+    public void dead(String domain) {
+        counter("mailroute_dead", domain, "Dead letters written").increment();
+    }
+
+    public void converted(String domain) {
+        counter("mailroute_converted_8bit_to_7bit", domain, "Messages converted from 8-bit to 7-bit for a next hop without 8BITMIME").increment();
+    }
+
+    public void sanitized(Map<String, Integer> fixes) {
+        fixes.forEach((fix, n) -> Counter.builder("mailroute_sanitizer_fixes").description("Changes the sanitizer made, by kind")
+                .tag("fix", fix).register(registry).increment(n));
+    }
+
+    public void queueDepth(String queue, Supplier<Number> depth) {
+        Gauge.builder("mailroute_queue_depth", depth).description("Messages on a MailRoute queue").tag("queue", queue).register(registry);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private Counter counter(String name, String domain, String description) {
+        return Counter.builder(name).description(description).tag("domain", domain).register(registry);
+    }
+}

@@ -1,0 +1,95 @@
+package com.mailroute.delivery;
+
+import java.net.Inet6Address;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.mailroute.failure.Classification;
+import com.mailroute.failure.FailureClassifier;
+import com.mailroute.ingress.MailAddress;
+import com.mailroute.mime.CapabilityAdapter;
+import com.mailroute.mime.SevenBitConverter;
+import com.mailroute.queue.DeliveryJob;
+import com.mailroute.routing.NextHop;
+import com.mailroute.smtp.EnvelopeMimeMessage;
+import com.mailroute.smtp.HopResult;
+import com.mailroute.smtp.HostFailure;
+import com.mailroute.smtp.RecipientResult;
+import com.mailroute.smtp.SmtpStage;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * One SMTP transaction with one next hop, through the camel-mail endpoint for that hop
+ * (smtp://host:port with MailRoute's envelope-aware javaMailSender), turned into one outcome per recipient.
+ */
+public final class HopSender {
+    private final ProducerTemplate template;
+    private final SevenBitConverter converter;
+
+    public HopSender(ProducerTemplate template, SevenBitConverter converter) {
+        this.template = template;
+        this.converter = converter;
+    }
+
+    /** The hop's result and the recipients' outcomes, in the job's recipient order. */
+    public record Result(HopResult hop, List<DeliveryProcessor.Outcome> outcomes) {
+        public boolean tryNextHost() {
+            return hop.tryNextHost();
+        }
+
+        public String hostFailureText() {
+            HostFailure f = hop.hostFailure();
+            return f == null ? "" : f.stage().label() + ": " + (f.reply() != null ? DeliveryProcessor.oneLine(f.reply().text()) : f.error());
+        }
+    }
+
+    public Result send(NextHop hop, DeliveryJob job) {
+        // A-label domains in the envelope: every server understands them, SMTPUTF8 or not.
+        String sender = job.sender().isEmpty() ? "" : MailAddress.parse(job.sender()).asciiAddress();
+        List<String> rcpts = job.recipients().stream().map(r -> MailAddress.parse(r).asciiAddress()).toList();
+        String remote = hop.host() + " [" + hop.address().getHostAddress() + "]";
+        CapabilityAdapter adapter = new CapabilityAdapter(job.message(), job.sender(), job.recipients(), converter, remote);
+        EnvelopeMimeMessage message;
+        try {
+            message = new EnvelopeMimeMessage(job.message(), hop, sender, rcpts, adapter);
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException("queued message " + job.queueId() + " cannot be read: " + e.getMessage(), e);
+        }
+        template.sendBody(endpointUri(hop), message);
+        HopResult r = message.hopResult();
+        List<DeliveryProcessor.Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < job.recipients().size(); i++) {
+            RecipientResult rr = r.recipients().get(i);
+            outcomes.add(outcome(job.recipients().get(i), rr, r.hostFailure(), remote, r.note()));
+        }
+        return new Result(r, outcomes);
+    }
+
+    static DeliveryProcessor.Outcome outcome(String recipient, RecipientResult rr, HostFailure hostFailure, String remote, String note) {
+        Classification c;
+        int code = 0;
+        String text = "";
+        SmtpStage stage = rr.stage();
+        if (rr.reply() != null) {
+            c = FailureClassifier.classify(rr.reply(), stage);
+            code = rr.reply().code();
+            text = rr.reply().text();
+        } else if (hostFailure != null && hostFailure.reply() != null) {
+            c = FailureClassifier.classify(hostFailure.reply(), hostFailure.stage());
+            code = hostFailure.reply().code();
+            text = hostFailure.reply().text();
+            stage = hostFailure.stage();
+        } else {
+            SmtpStage s = hostFailure == null ? stage : hostFailure.stage();
+            String error = hostFailure == null ? "no reply" : hostFailure.error();
+            c = FailureClassifier.connectionFailure(error, s == SmtpStage.END_OF_DATA);
+            stage = s;
+        }
+        return new DeliveryProcessor.Outcome(recipient, c, code, text, remote, stage == null ? "" : stage.label(), note);
+    }
+
+    private static String endpointUri(NextHop hop) {
+        String host = hop.address() instanceof Inet6Address ? "[" + hop.address().getHostAddress() + "]" : hop.address().getHostAddress();
+        return "smtp://" + host + ":" + hop.port() + "?javaMailSender=#camelMailSender";
+    }
+}

@@ -1,0 +1,55 @@
+package com.mailroute.mime;
+
+import java.util.List;
+
+import com.mailroute.smtp.MessagePreparer;
+import com.mailroute.smtp.PolicyRejection;
+import com.mailroute.smtp.PreparedMessage;
+import com.mailroute.smtp.ServerCapabilities;
+
+/**
+ * The capability check run after EHLO and before MAIL FROM: compares what the message needs with
+ * what the connected host announced, converts 8-bit to 7-bit when it must, and refuses precisely
+ * (5.6.7 SMTPUTF8, 5.6.3 signed content, 5.3.4 size) when nothing can be done.
+ */
+public final class CapabilityAdapter implements MessagePreparer {
+    private final byte[] message;
+    private final MessageNeeds needs;
+    private final SevenBitConverter converter;
+    private final String host;
+
+    public CapabilityAdapter(byte[] message, String sender, List<String> recipients, SevenBitConverter converter, String host) {
+        this.message = message;
+        this.needs = MessageNeeds.of(message, sender, recipients);
+        this.converter = converter;
+        this.host = host;
+    }
+
+    @Override
+    public PreparedMessage prepare(ServerCapabilities caps) throws PolicyRejection {
+        if (needs.smtpUtf8() && !caps.smtpUtf8()) {
+            throw new PolicyRejection("5.6.7", "the message needs SMTPUTF8 (UTF-8 in a mailbox local part) and " + host + " does not announce SMTPUTF8");
+        }
+        byte[] bytes = message;
+        boolean body8bit = false;
+        String note = "";
+        if (needs.eightBit()) {
+            if (caps.eightBitMime()) {
+                body8bit = true;
+            } else {
+                try {
+                    Conversion c = converter.convert(message);
+                    bytes = c.bytes();
+                    note = c.description();
+                } catch (SignedContentException e) {
+                    throw new PolicyRejection(e.enhancedStatus(), e.getMessage() + "; " + host + " does not announce 8BITMIME");
+                }
+            }
+        }
+        if (caps.announcesSize() && caps.sizeLimit() > 0 && bytes.length > caps.sizeLimit()) {
+            throw new PolicyRejection("5.3.4", "message size " + bytes.length + " bytes exceeds the limit of " + caps.sizeLimit()
+                    + " bytes announced by " + host);
+        }
+        return new PreparedMessage(bytes, body8bit, needs.smtpUtf8(), note);
+    }
+}
