@@ -89,7 +89,7 @@ smtp() { # host rcpt body [MAIL parameters]
 }
 
 ehlo() { swaks --server "$1" --quit-after EHLO 2>&1 | sed -n 's/^<-  250[ -]//p'; }
-count() { find "$1" -type f 2>/dev/null | wc -l; }
+count() { { find "$1" -type f 2>/dev/null || true; } | wc -l; }
 await_count() { # dir, expected count
   for _ in $(seq 1 50); do
     [[ $(count "$1") -ge $2 ]] && break

@@ -72,9 +72,9 @@ install_artemis() {
   log "fetching apache-artemis $ARTEMIS_VERSION with Maven"
   mkdir -p "$PEERS_DIR/artemis/download"
   (cd "$PEERS_DIR/artemis/download" &&
-    mvn -B -q -Dstyle.color=never dependency:copy \
+    mvn -B -Dstyle.color=never dependency:copy \
       -Dartifact=org.apache.artemis:apache-artemis:$ARTEMIS_VERSION:tar.gz:bin \
-      -DoutputDirectory=.)
+      -DoutputDirectory=. >mvn.log 2>&1) || die "mvn could not fetch apache-artemis; see $PEERS_DIR/artemis/download/mvn.log"
   tar -xzf "$PEERS_DIR/artemis/download/apache-artemis-$ARTEMIS_VERSION-bin.tar.gz" -C "$PEERS_DIR/artemis"
 }
 
@@ -413,6 +413,11 @@ cmd_start() {
   install_packages
   mkdir -p "$PEERS_DIR/pids"
   PEERS_DIR=$(cd "$PEERS_DIR" && pwd)
+  # Postfix daemons and the delivery user work inside the state directory.
+  for u in postfix "$PEER_USER"; do
+    runuser -u "$u" -- test -x "$PEERS_DIR" ||
+      die "user $u cannot reach $PEERS_DIR (a parent directory is not searchable); set PEERS_DIR elsewhere, e.g. /var/tmp/mailroute-peers"
+  done
   start_knot
   start_postfix strict 127.0.0.2 strict
   start_postfix lenient 127.0.0.3 lenient
