@@ -120,6 +120,14 @@ stop_recorded() {
   rm -f "$f"
 }
 
+# Refuses to start a peer whose address is taken by something it did not
+# start (e.g. peers started from another state directory).
+require_free() {
+  if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then
+    die "$1:$2 is already in use by a process this state directory ($PEERS_DIR) did not start"
+  fi
+}
+
 wait_for_tcp() {
   local host=$1 port=$2 what=$3
   for _ in $(seq 1 150); do
@@ -167,6 +175,7 @@ EOF
 start_knot() {
   local d=$PEERS_DIR/knot
   if recorded_pid_alive knot "$d/knot.conf"; then log "knot already running"; return 0; fi
+  require_free 127.0.0.1 "$DNS_PORT"
   mkdir -p "$d/run" "$d/db" "$d/zones"
   write_zone "$d/zones/$ZONE.zone"
   # servfail.test is declared but its zone file is never written: Knot then
@@ -266,6 +275,7 @@ EOF
 start_postfix() {
   local name=$1 addr=$2 kind=$3 d=$PEERS_DIR/postfix-$1
   if postfix -c "$d/etc" status >/dev/null 2>&1; then log "postfix-$name already running"; return 0; fi
+  require_free "$addr" 25
   write_postfix_config "$name" "$addr" "$kind"
   postfix -c "$d/etc" check
   postfix -c "$d/etc" start
@@ -304,6 +314,7 @@ start_sinks() {
     read -r name addr opts <<<"$spec"
     d=$PEERS_DIR/sink-$name
     if recorded_pid_alive "sink-$name" "$addr:25"; then log "sink-$name already running"; continue; fi
+    require_free "$addr" 25
     mkdir -p "$d/dump"
     chown "$PEER_USER:$PEER_GROUP" "$d/dump"
     local extra=()
@@ -334,6 +345,7 @@ start_artemis() {
   install_artemis
   local inst=$PEERS_DIR/artemis/broker
   if recorded_pid_alive artemis "$inst"; then log "artemis already running"; return 0; fi
+  require_free 127.0.0.1 "$ARTEMIS_PORT"
   if [[ ! -f $inst/etc/broker.xml ]]; then
     # Only the core acceptor, on 127.0.0.1:61617 (MailRoute's embedded broker
     # has 61616); no web console.
