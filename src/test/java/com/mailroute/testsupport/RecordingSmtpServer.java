@@ -36,6 +36,7 @@ public final class RecordingSmtpServer implements AutoCloseable {
     private final AtomicInteger rejected = new AtomicInteger();
     private final SMTPServer server;
     private volatile DataPolicy policy = data -> null;
+    private volatile Function<String, RejectException> rcptPolicy = r -> null;
 
     public RecordingSmtpServer() {
         this("127.0.0.1");
@@ -67,6 +68,45 @@ public final class RecordingSmtpServer implements AutoCloseable {
         this.policy = p;
     }
 
+    /** Decides the reply to each RCPT TO: null accepts, otherwise the RejectException to send. */
+    public void rcptPolicy(Function<String, RejectException> p) {
+        this.rcptPolicy = p;
+    }
+
+    /**
+     * Behaves like the Lotus Domino server of the original incident: EHLO lists no 8BITMIME and
+     * any data byte >= 0x80 is refused.
+     */
+    public void strictSevenBit() {
+        server.getCommandHandler().addCommand(new EhloWithout8BitMime());
+        policy(data -> {
+            for (byte b : data) {
+                if ((b & 0xFF) >= 0x80) {
+                    return new RejectException(554, "5.6.0 8-bit data not accepted: 8BITMIME was not announced");
+                }
+            }
+            return null;
+        });
+    }
+
+    private static final class EhloWithout8BitMime extends org.subethamail.smtp.internal.server.BaseCommand {
+        EhloWithout8BitMime() {
+            super("EHLO", "Introduce yourself.", "<hostname>");
+        }
+
+        @Override
+        public void execute(String commandString, org.subethamail.smtp.server.Session session) throws IOException {
+            String[] args = getArgs(commandString);
+            if (args.length < 2) {
+                session.sendResponse("501 Syntax: EHLO hostname");
+                return;
+            }
+            session.resetMailTransaction();
+            session.setHelo(args[1]);
+            session.sendResponse("250-" + session.getServer().getHostName() + "\r\n250 Ok");
+        }
+    }
+
     public List<Transaction> received() {
         return new ArrayList<>(received);
     }
@@ -91,7 +131,11 @@ public final class RecordingSmtpServer implements AutoCloseable {
             }
 
             @Override
-            public void recipient(String r) {
+            public void recipient(String r) throws RejectException {
+                RejectException refuse = rcptPolicy.apply(r);
+                if (refuse != null) {
+                    throw refuse;
+                }
                 rcpts.add(r);
             }
 
