@@ -10,6 +10,7 @@ import com.mailroute.broker.EmbeddedBroker;
 import com.mailroute.admin.AdminApi;
 import com.mailroute.admin.ApiAuth;
 import com.mailroute.admin.Health;
+import com.mailroute.admin.Housekeeping;
 import com.mailroute.admin.Metrics;
 import com.mailroute.admin.QueueStats;
 import com.mailroute.broker.Queues;
@@ -125,6 +126,8 @@ public class MailRouteConfiguration implements CamelConfiguration {
         metrics.queueDepth(Queues.OUTBOUND + ".scheduled", stats::scheduled);
         metrics.queueDepth(Queues.DEAD, () -> stats.depth(Queues.DEAD));
         registry.bind("adminApi", new AdminApi(deadLetters, stats, clock));
+        registry.bind("housekeeping", new Housekeeping(deadLetters, acceptor, settings.duration("mailroute.dead.retention"),
+                settings.get("mailroute.postmaster"), settings.heloName(), settings.dataDir().resolve("housekeeping"), clock));
         registry.bind("apiAuth", new ApiAuth(settings.get("mailroute.api.token")));
         registry.bind("health", new Health(artemis, settings.dnsServers()));
     }

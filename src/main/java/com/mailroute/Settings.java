@@ -125,6 +125,8 @@ public final class Settings {
         duration("mailroute.dead.retention");
         positiveInt("mailroute.pickup.poll-ms");
         retrySchedule();
+        cron("mailroute.housekeeping.retention-cron");
+        cron("mailroute.housekeeping.digest-cron");
         size("mailroute.message.max-size");
         bool("mailroute.routes.reload");
         bool("mailroute.mime.convert-signed");
@@ -250,6 +252,14 @@ public final class Settings {
             case "GB", "G" -> n * 1024 * 1024 * 1024;
             default -> n;
         };
+    }
+
+    private void cron(String key) {
+        try {
+            new org.quartz.CronExpression(get(key));
+        } catch (java.text.ParseException e) {
+            throw new SettingsException(key, get(key), "not a Quartz cron expression (sec min hour day-of-month month day-of-week): " + e.getMessage());
+        }
     }
 
     private String tls(String key) {
