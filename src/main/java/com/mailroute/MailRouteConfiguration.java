@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
+import com.mailroute.admin.HawtioConsole;
 import com.mailroute.broker.EmbeddedBroker;
 import com.mailroute.admin.AdminApi;
 import com.mailroute.admin.ApiAuth;
@@ -56,6 +57,8 @@ public class MailRouteConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
+        // The Hawtio web console, started and stopped with Camel; refuses an unsafe setup before anything starts.
+        context.addService(HawtioConsole.fromSettings(settings), true, true);
         Files.createDirectories(settings.dataDir().resolve("pickup"));
         Files.createDirectories(settings.dataDir().resolve("badmail"));
 
