@@ -21,8 +21,18 @@ public final class MailRouteMain {
             System.exit(2);
             return;
         }
-        Main main = create(settings);
-        main.run(args);
+        try {
+            create(settings).run(args);
+        } catch (Exception e) {
+            // Settings checked while wiring (e.g. the console password) also stop startup with one line.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof Settings.SettingsException s) {
+                    System.err.println("mailroute: " + s.getMessage());
+                    System.exit(2);
+                }
+            }
+            throw e;
+        }
     }
 
     /** A Camel Main with MailRoute's configuration, routes and settings; not yet started. */
