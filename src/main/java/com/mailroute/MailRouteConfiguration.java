@@ -67,7 +67,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         String brokerUrl = settings.get("mailroute.broker.url");
         EmbeddedBroker embedded = null;
         if (brokerUrl.isEmpty()) {
-            EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir(), "127.0.0.1", settings.port("mailroute.broker.port"), user, password);
+            EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir(), settings.get("mailroute.broker.host"), settings.port("mailroute.broker.port"), user, password);
             broker.start();
             context.addService(new ServiceSupport() {
                 @Override
@@ -120,7 +120,8 @@ public class MailRouteConfiguration implements CamelConfiguration {
         DsnBuilder dsn = new DsnBuilder(settings.heloName(), settings.get("mailroute.postmaster"), settings.duration("mailroute.queue.max-lifetime"));
         registry.bind("delivery", new DeliveryProcessor(resolver, hopSender, queue,
                 new RetrySchedule(settings.retrySchedule(), new Random()), settings.duration("mailroute.queue.max-lifetime"),
-                settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics, clock));
+                settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics, clock,
+                settings.nonNegativeInt("mailroute.delivery.max-per-domain")));
 
         DeadLetterStore deadLetters = new DeadLetterStore(artemis);
         registry.bind("deadLetters", deadLetters);

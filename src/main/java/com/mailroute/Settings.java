@@ -114,6 +114,7 @@ public final class Settings {
         port("mailroute.broker.port");
         port("mailroute.smtp.port");
         positiveInt("mailroute.delivery.consumers");
+        nonNegativeInt("mailroute.delivery.max-per-domain");
         positiveInt("mailroute.smtp.connection.max-messages");
         duration("mailroute.dns.timeout");
         duration("mailroute.queue.max-lifetime");
@@ -151,6 +152,11 @@ public final class Settings {
             throw new SettingsException("mailroute.api.token", "", "required when mailroute.http.host (" + httpHost
                     + ") is not a loopback address: the HTTP API must not be open to the network without a token");
         }
+        String brokerHost = get("mailroute.broker.host");
+        if (get("mailroute.broker.url").isEmpty() && !isLoopback(brokerHost) && get("mailroute.broker.user").isEmpty()) {
+            throw new SettingsException("mailroute.broker.user", "", "required when the embedded broker listens on "
+                    + brokerHost + " (mailroute.broker.host), which is not a loopback address: set mailroute.broker.user and mailroute.broker.password");
+        }
         String helo = get("mailroute.helo-name");
         if (!helo.matches("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?")) {
             throw new SettingsException("mailroute.helo-name", helo, "not a host name");
@@ -181,6 +187,14 @@ public final class Settings {
         int n = integer(key);
         if (n < 1) {
             throw new SettingsException(key, get(key), "must be 1 or more");
+        }
+        return n;
+    }
+
+    public int nonNegativeInt(String key) {
+        int n = integer(key);
+        if (n < 0) {
+            throw new SettingsException(key, get(key), "must be 0 or more");
         }
         return n;
     }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 import com.mailroute.admin.Metrics;
 import com.mailroute.broker.Queues;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
+    private static final Duration DOMAIN_BUSY_DELAY = Duration.ofSeconds(2);
 
     private final NextHopResolver resolver;
     private final HopSender hopSender;
@@ -46,9 +49,11 @@ public final class DeliveryProcessor {
     private final MessageAcceptor acceptor;
     private final Metrics metrics;
     private final Clock clock;
+    private final int maxPerDomain;
+    private final Map<String, Semaphore> busyDomains = new ConcurrentHashMap<>();
 
     public DeliveryProcessor(NextHopResolver resolver, HopSender hopSender, JobQueue queue, RetrySchedule schedule,
-                             Duration maxLifetime, Duration delayWarning, DsnBuilder dsn, MessageAcceptor acceptor, Metrics metrics, Clock clock) {
+                             Duration maxLifetime, Duration delayWarning, DsnBuilder dsn, MessageAcceptor acceptor, Metrics metrics, Clock clock, int maxPerDomain) {
         this.resolver = resolver;
         this.hopSender = hopSender;
         this.queue = queue;
@@ -59,14 +64,31 @@ public final class DeliveryProcessor {
         this.acceptor = acceptor;
         this.metrics = metrics;
         this.clock = clock;
+        this.maxPerDomain = maxPerDomain;
     }
 
     public void deliver(Exchange exchange) {
         DeliveryJob job = DeliveryJob.fromHeaders(exchange.getMessage().getHeaders(), exchange.getMessage().getBody(byte[].class));
-        Instant now = clock.instant();
-        DeliveryJob attempt = job.afterAttempt(now);
-        List<Outcome> outcomes = attempt(attempt);
-        settle(attempt, outcomes, now);
+        Semaphore slots = maxPerDomain > 0 ? busyDomains.computeIfAbsent(job.domain(), d -> new Semaphore(maxPerDomain)) : null;
+        if (slots != null && !slots.tryAcquire()) {
+            // The domain already has its share of connections: put the job back for a moment, without
+            // counting an attempt and without holding this consumer.
+            queue.commit(List.of(JobQueue.Outgoing.job(Queues.OUTBOUND, job).delayed(DOMAIN_BUSY_DELAY)));
+            LOG.debug("postponed id={} domain={}: {} deliveries already running for the domain", job.queueId(), job.domain(), maxPerDomain);
+            return;
+        }
+        try {
+            Instant now = clock.instant();
+            DeliveryJob attempt = job.afterAttempt(now);
+            List<Outcome> outcomes = attempt(attempt);
+            outcomes.stream().filter(o -> !o.note().isEmpty()).findFirst()
+                    .ifPresent(o -> exchange.getMessage().setHeader("MailRouteAdapted", o.note()));
+            settle(attempt, outcomes, now);
+        } finally {
+            if (slots != null) {
+                slots.release();
+            }
+        }
     }
 
     /** What happened to one recipient in this attempt, with the evidence. */
@@ -104,6 +126,8 @@ public final class DeliveryProcessor {
         for (Outcome o : outcomes) {
             switch (o.classification().verdict()) {
                 case DELIVERED -> {
+                    LOG.info("delivered id={} domain={} rcpt=<{}> host={} reply=\"{}\"{}", job.queueId(), job.domain(), o.recipient(),
+                            o.remoteHost(), oneLine(o.reply()), o.note().isEmpty() ? "" : " (" + o.note() + ")");
                     metrics.delivered(job.domain(), Duration.between(job.acceptedAt(), now));
                     if (!o.note().isEmpty()) {
                         metrics.converted(job.domain());
@@ -137,7 +161,8 @@ public final class DeliveryProcessor {
             }
             Duration delay = schedule.delayAfter(job.attempts());
             out.add(JobQueue.Outgoing.job(Queues.OUTBOUND, retryJob).delayed(delay));
-            LOG.info("rescheduled id={} domain={} rcpts={} attempt={} next in {}: {}", job.queueId(), job.domain(), retry, job.attempts(),
+            LOG.info("rescheduled id={} domain={} rcpts={} attempt={} host={} stage={} next in {}: {}", job.queueId(), job.domain(), retry,
+                    job.attempts(), lastTransient.remoteHost().isEmpty() ? "-" : lastTransient.remoteHost(), lastTransient.stage(),
                     delay.withNanos(0), lastTransient.classification().reason());
         }
         List<DeadLetter> deadLetters = new ArrayList<>();

@@ -55,6 +55,7 @@ public final class HopSender {
         } catch (jakarta.mail.MessagingException e) {
             throw new IllegalStateException("queued message " + job.queueId() + " cannot be read: " + e.getMessage(), e);
         }
+        message.setLogContext("id=" + job.queueId() + " domain=" + job.domain() + " attempt=" + job.attempts());
         template.sendBody(endpointUri(hop), message);
         HopResult r = message.hopResult();
         List<DeliveryProcessor.Outcome> outcomes = new ArrayList<>();

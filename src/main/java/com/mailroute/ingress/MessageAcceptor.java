@@ -63,7 +63,12 @@ public final class MessageAcceptor {
             List<String> rcpts = e.getValue().stream().map(MailAddress::address).toList();
             DeliveryJob job = new DeliveryJob(queueId, queueId + "." + (++n), envelope.sender(), rcpts, e.getKey(), now,
                     s.wayIn(), 0, null, clean.report().toString(), false, clean.bytes());
-            jobs.add(JobQueue.Outgoing.job(Queues.OUTBOUND, job));
+            JobQueue.Outgoing out = JobQueue.Outgoing.job(Queues.OUTBOUND, job);
+            // Both forms of an IDN domain, and whether a local part needs an SMTPUTF8 next hop.
+            out.properties().put("DomainUnicode", e.getValue().get(0).domain());
+            out.properties().put("NeedsSmtputf8", e.getValue().stream().anyMatch(MailAddress::needsSmtpUtf8)
+                    || (!envelope.sender().isEmpty() && MailAddress.parse(envelope.sender()).needsSmtpUtf8()));
+            jobs.add(out);
         }
         queue.commit(jobs);
         onAccepted.accept(clean.report());

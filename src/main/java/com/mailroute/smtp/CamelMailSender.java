@@ -38,7 +38,7 @@ public class CamelMailSender implements JavaMailSender {
                     + message.getClass().getName() + ": the envelope must not be guessed from headers");
         }
         envelope.setHopResult(client.deliver(envelope.hop(), envelope.mailFrom(), envelope.recipients(),
-                envelope.preparer()));
+                envelope.preparer(), envelope.logContext()));
     }
 
     @Override

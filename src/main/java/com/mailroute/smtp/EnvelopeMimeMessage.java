@@ -18,6 +18,7 @@ import java.util.Properties;
  * {@link CamelMailSender} stores the outcome with {@link #setHopResult}.
  */
 public class EnvelopeMimeMessage extends MimeMessage {
+    private String logContext = "";
 
     private final byte[] original;
     private final NextHop hop;
@@ -58,6 +59,15 @@ public class EnvelopeMimeMessage extends MimeMessage {
     }
 
     /** The attempt's outcome, null until the message went through {@link CamelMailSender}. */
+    /** Prefix for the attempt's log line, e.g. "id=... domain=...". */
+    public String logContext() {
+        return logContext;
+    }
+
+    public void setLogContext(String logContext) {
+        this.logContext = logContext;
+    }
+
     public HopResult hopResult() {
         return hopResult;
     }

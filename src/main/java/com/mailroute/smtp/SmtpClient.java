@@ -41,6 +41,11 @@ public final class SmtpClient implements AutoCloseable {
      * @param recipients envelope recipients (the message headers are never used for the envelope)
      */
     public HopResult deliver(NextHop hop, String mailFrom, List<String> recipients, MessagePreparer preparer) {
+        return deliver(hop, mailFrom, recipients, preparer, "");
+    }
+
+    /** As above; {@code logContext} (e.g. "id=... domain=...") starts the attempt's log line. */
+    public HopResult deliver(NextHop hop, String mailFrom, List<String> recipients, MessagePreparer preparer, String logContext) {
         SmtpConnection connection = pool.take(hop);
         boolean reused = false;
         if (connection != null && connection.reset()) {
@@ -53,7 +58,7 @@ public final class SmtpClient implements AutoCloseable {
             try {
                 connection = open(hop);
             } catch (SessionFailure f) {
-                return logged(new HopResult(hop, f.failure(), failAll(recipients, f.failure()), "", false));
+                return logged(logContext, new HopResult(hop, f.failure(), failAll(recipients, f.failure()), "", false));
             }
         }
         PreparedMessage message;
@@ -64,7 +69,7 @@ public final class SmtpClient implements AutoCloseable {
             SmtpReply reply = rejection.toReply();
             List<RecipientResult> results = recipients.stream()
                     .map(r -> RecipientResult.failed(r, reply, SmtpStage.POLICY)).toList();
-            return logged(new HopResult(hop, null, results, "", reused));
+            return logged(logContext, new HopResult(hop, null, results, "", reused));
         } catch (RuntimeException e) {
             connection.quit();
             throw e;
@@ -75,7 +80,7 @@ public final class SmtpClient implements AutoCloseable {
         } else {
             connection.quit();
         }
-        return logged(new HopResult(hop, outcome.hostFailure(), outcome.recipients(), message.note(), reused));
+        return logged(logContext, new HopResult(hop, outcome.hostFailure(), outcome.recipients(), message.note(), reused));
     }
 
     private SmtpConnection open(NextHop hop) throws SessionFailure {
@@ -96,9 +101,9 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /** One log line per attempt: host, stage and the verbatim reply on one line; WARN when anything failed. */
-    private static HopResult logged(HopResult result) {
+    private static HopResult logged(String logContext, HopResult result) {
         long delivered = result.recipients().stream().filter(RecipientResult::delivered).count();
-        StringBuilder line = new StringBuilder().append(result.hop()).append(" (").append(result.hop().source())
+        StringBuilder line = new StringBuilder(logContext.isEmpty() ? "" : logContext + " ").append(result.hop()).append(" (").append(result.hop().source())
                 .append("): ").append(delivered).append('/').append(result.recipients().size()).append(" delivered")
                 .append(result.connectionReused() ? " on a reused connection" : "");
         HostFailure f = result.hostFailure();

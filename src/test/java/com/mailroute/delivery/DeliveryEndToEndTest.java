@@ -205,6 +205,19 @@ class DeliveryEndToEndTest {
         assertThat(JSON.readTree(relay.get("/api/dead-letters").body())).isEmpty();
     }
 
+    @Test
+    void perDomainLimitShouldKeepConcurrentDeliveriesToADomainWithinIt() {
+        relay.stop();
+        relay = relay(Map.of("mailroute.delivery.max-per-domain", "1", "mailroute.delivery.consumers", "4"));
+        smtp.slowData(300);
+        for (int i = 0; i < 6; i++) {
+            submit("", List.of("r" + i + "@example.test"), "Subject: limited " + i + "\r\n\r\nx\r\n");
+        }
+
+        assertThat(awaitReceived(6)).hasSize(6);
+        assertThat(smtp.maxConcurrentData()).isEqualTo(1);
+    }
+
     private void submit(String from, List<String> to, String message) {
         StringBuilder q = new StringBuilder("/api/messages?from=" + (from.isEmpty() ? "%3C%3E" : from));
         to.forEach(t -> q.append("&to=").append(java.net.URLEncoder.encode(t, StandardCharsets.UTF_8)));

@@ -34,6 +34,9 @@ public final class RecordingSmtpServer implements AutoCloseable {
 
     private final List<Transaction> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger rejected = new AtomicInteger();
+    private final AtomicInteger inData = new AtomicInteger();
+    private final AtomicInteger maxInData = new AtomicInteger();
+    private volatile long dataDelayMillis;
     private final SMTPServer server;
     private volatile DataPolicy policy = data -> null;
     private volatile Function<String, RejectException> rcptPolicy = r -> null;
@@ -111,6 +114,16 @@ public final class RecordingSmtpServer implements AutoCloseable {
         return new ArrayList<>(received);
     }
 
+    /** Makes every DATA take this long, so concurrency can be observed. */
+    public void slowData(long millis) {
+        this.dataDelayMillis = millis;
+    }
+
+    /** The largest number of transactions that were in their DATA phase at the same time. */
+    public int maxConcurrentData() {
+        return maxInData.get();
+    }
+
     public int rejectedCount() {
         return rejected.get();
     }
@@ -142,6 +155,14 @@ public final class RecordingSmtpServer implements AutoCloseable {
             @Override
             public String data(InputStream in) throws RejectException, IOException {
                 byte[] data = in.readAllBytes();
+                maxInData.accumulateAndGet(inData.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(dataDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    inData.decrementAndGet();
+                }
                 RejectException refuse = policy.apply(data);
                 if (refuse != null) {
                     rejected.incrementAndGet();
