@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.subethamail.smtp.RejectException;
-import org.subethamail.smtp.internal.server.BaseCommand;
+import com.mailroute.testsupport.EhloWithout8BitMime;
 import org.subethamail.smtp.server.SMTPServer;
 
 import java.io.ByteArrayInputStream;
@@ -31,25 +31,6 @@ class SevenBitDeliveryTest {
 
     private final List<byte[]> received = new CopyOnWriteArrayList<>();
     private SMTPServer server;
-
-    /** SubEthaSMTP always announces 8BITMIME; this EHLO announces nothing but the greeting. */
-    private static final class EhloWithout8BitMime extends BaseCommand {
-        EhloWithout8BitMime() {
-            super("EHLO", "Introduce yourself.", "<hostname>");
-        }
-
-        @Override
-        public void execute(String commandString, org.subethamail.smtp.server.Session session) throws IOException {
-            String[] args = getArgs(commandString);
-            if (args.length < 2) {
-                session.sendResponse("501 Syntax: EHLO hostname");
-                return;
-            }
-            session.resetMailTransaction();
-            session.setHelo(args[1]);
-            session.sendResponse("250-" + session.getServer().getHostName() + "\r\n250 Ok");
-        }
-    }
 
     @BeforeEach
     void startStrictServer() {

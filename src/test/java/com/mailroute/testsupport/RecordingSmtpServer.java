@@ -92,23 +92,6 @@ public final class RecordingSmtpServer implements AutoCloseable {
         });
     }
 
-    private static final class EhloWithout8BitMime extends org.subethamail.smtp.internal.server.BaseCommand {
-        EhloWithout8BitMime() {
-            super("EHLO", "Introduce yourself.", "<hostname>");
-        }
-
-        @Override
-        public void execute(String commandString, org.subethamail.smtp.server.Session session) throws IOException {
-            String[] args = getArgs(commandString);
-            if (args.length < 2) {
-                session.sendResponse("501 Syntax: EHLO hostname");
-                return;
-            }
-            session.resetMailTransaction();
-            session.setHelo(args[1]);
-            session.sendResponse("250-" + session.getServer().getHostName() + "\r\n250 Ok");
-        }
-    }
 
     public List<Transaction> received() {
         return new ArrayList<>(received);
