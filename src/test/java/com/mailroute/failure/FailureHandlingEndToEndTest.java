@@ -179,6 +179,33 @@ class FailureHandlingEndToEndTest {
         assertThat(smtp.rejectedCount()).isEqualTo(3);
     }
 
+    @Test
+    void rcpt450ShouldRescheduleOnlyThatRecipientWithTheScheduledDelay() throws Exception {
+        smtp.rcptPolicy(r -> r.startsWith("busy@") ? new RejectException(450, "4.2.1 <busy@qmail.test>: mailbox busy") : null);
+        relay = relay(Map.of("mailroute.retry.schedule", "1h"));
+        long before = System.currentTimeMillis();
+        submit("", "busy@qmail.test", "Subject: busy\r\n\r\nx\r\n");
+        var r = relay.post("/api/messages?from=%3C%3E&to=busy@qmail.test&to=free@qmail.test", "message/rfc822",
+                "From: a@sender.test\r\nSubject: two\r\n\r\nx\r\n".getBytes());
+        assertThat(r.statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> scheduled().size() == 2);
+        assertThat(smtp.received()).extracting(Transaction::recipients).containsExactly(List.of("free@qmail.test"));
+        for (org.apache.activemq.artemis.core.server.MessageReference ref : scheduled()) {
+            long delay = ref.getScheduledDeliveryTime() - before;
+            assertThat(delay).isBetween(Duration.ofMinutes(54).toMillis(), Duration.ofMinutes(67).toMillis());
+            assertThat(ref.getMessage().getStringProperty("RcptTo")).isEqualTo("busy@qmail.test");
+            assertThat(ref.getMessage().getIntProperty("Attempts")).isEqualTo(1);
+        }
+        assertThat(JSON.readTree(relay.get("/api/dead-letters").body())).isEmpty();
+    }
+
+    private List<org.apache.activemq.artemis.core.server.MessageReference> scheduled() {
+        var broker = relay.camel().getRegistry().lookupByNameAndType("embeddedBroker", com.mailroute.broker.EmbeddedBroker.class);
+        return broker.server().getActiveMQServer()
+                .locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of("mailroute.outbound")).getScheduledMessages();
+    }
+
     private static boolean isReport(byte[] data) {
         return new String(data, StandardCharsets.ISO_8859_1).contains("multipart/report");
     }
