@@ -80,7 +80,15 @@ public final class DeliveryProcessor {
         try {
             Instant now = clock.instant();
             DeliveryJob attempt = job.afterAttempt(now);
-            List<Outcome> outcomes = attempt(attempt);
+            List<Outcome> outcomes;
+            try {
+                outcomes = attempt(attempt);
+            } catch (RuntimeException e) {
+                // A fault of ours must not loop on the broker or lose the job: it waits its turn like any transient failure.
+                LOG.error("deferred id={} domain={}: MailRoute error during delivery: {}", job.queueId(), job.domain(), e.toString(), e);
+                Classification c = new Classification(Verdict.TRANSIENT, "4.3.0", "MailRoute error during delivery: " + e);
+                outcomes = attempt.recipients().stream().map(r -> new Outcome(r, c, 0, "", "", "", "")).toList();
+            }
             outcomes.stream().filter(o -> !o.note().isEmpty()).findFirst()
                     .ifPresent(o -> exchange.getMessage().setHeader("MailRouteAdapted", o.note()));
             settle(attempt, outcomes, now);
