@@ -32,7 +32,7 @@ public final class ApiAuth {
             return;
         }
         String header = e.getMessage().getHeader("Authorization", String.class);
-        byte[] given = header != null && header.startsWith("Bearer ")
+        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(token, given)) {
             // Log who and what, never the token itself.

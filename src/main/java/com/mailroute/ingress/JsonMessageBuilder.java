@@ -139,7 +139,7 @@ public final class JsonMessageBuilder {
                 throw new RejectedException("field '" + field + "' must hold exactly one address");
             }
             MailAddress.parse(a[0].getAddress());
-            return a[0];
+            return new InternetAddress(a[0].getAddress(), a[0].getPersonal(), "UTF-8");
         } catch (jakarta.mail.internet.AddressException e) {
             throw new RejectedException("field '" + field + "': '" + value + "' is not an address (" + e.getMessage() + ")");
         }
