@@ -146,6 +146,7 @@ public final class Settings {
             if (!server.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?")) {
                 throw new SettingsException("mailroute.dns.servers", get("mailroute.dns.servers"), "'" + server + "' is not host or host:port");
             }
+            portInRange("mailroute.dns.servers", get("mailroute.dns.servers"), server);
         }
         String httpHost = get("mailroute.http.host");
         if (!isLoopback(httpHost) && get("mailroute.api.token").isEmpty()) {
@@ -258,14 +259,18 @@ public final class Settings {
         if (!m.matches()) {
             throw new SettingsException(key, get(key), "not a size: use a number optionally followed by KB, MB or GB");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-        return switch (unit) {
-            case "KB", "K" -> n * 1024;
-            case "MB", "M" -> n * 1024 * 1024;
-            case "GB", "G" -> n * 1024 * 1024 * 1024;
-            default -> n;
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return switch (unit) {
+                case "KB", "K" -> Math.multiplyExact(n, 1024L);
+                case "MB", "M" -> Math.multiplyExact(n, 1024L * 1024);
+                case "GB", "G" -> Math.multiplyExact(n, 1024L * 1024 * 1024);
+                default -> n;
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new SettingsException(key, get(key), "too large");
+        }
     }
 
     private void cron(String key) {
@@ -288,6 +293,14 @@ public final class Settings {
         String v = get(key);
         if (!v.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.\\-]+)(:\\d{1,5})?")) {
             throw new SettingsException(key, v, "expected host or host:port (IPv6 as [addr]:port)");
+        }
+        portInRange(key, v, v);
+    }
+
+    private static void portInRange(String key, String value, String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon > 0 && hostPort.indexOf(']') < colon && Integer.parseInt(hostPort.substring(colon + 1)) > 65535) {
+            throw new SettingsException(key, value, "port " + hostPort.substring(colon + 1) + " in '" + hostPort + "' is not a port number (0-65535)");
         }
     }
 

@@ -84,6 +84,13 @@ public final class EnvelopeReader {
                     out.add(a.getAddress());
                 }
             }
+            for (String address : out) {
+                try {
+                    MailAddress.parse(address);
+                } catch (RejectedException e) {
+                    throw new RejectedException(e.getMessage() + " (in the " + header + " header)");
+                }
+            }
             return out;
         } catch (AddressException e) {
             throw new RejectedException("the " + header + " header does not hold valid addresses: " + e.getMessage());

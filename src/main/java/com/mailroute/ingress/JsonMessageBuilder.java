@@ -104,12 +104,16 @@ public final class JsonMessageBuilder {
                 for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
                     String name = e.getKey();
+                    if (!e.getValue().isTextual()) {
+                        throw new RejectedException("header '" + name + "' must have a string value");
+                    }
                     String value = e.getValue().asText();
                     if (!name.matches("[!-9;-~]+")) {
                         throw new RejectedException("header name '" + name + "' is not a valid field name");
                     }
                     noLineBreaks("header '" + name + "'", value);
-                    m.setHeader(name, value);
+                    m.setHeader(name, jakarta.mail.internet.MimeUtility.fold(name.length() + 2,
+                            jakarta.mail.internet.MimeUtility.encodeText(value, "UTF-8", null)));
                 }
             }
             m.saveChanges();
