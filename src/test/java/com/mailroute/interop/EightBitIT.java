@@ -77,9 +77,11 @@ class EightBitIT {
 
         relay.submit(from, to, original);
 
-        byte[] stored = await("message " + subject + " in the lenient Maildir").atMost(DELIVERY)
-                .until(() -> peers.lenientMaildir().messageWithSubject(subject), m -> m.isPresent()).orElseThrow();
-        assertThat(peers.lenientMaillog().deliveredTo(to)).hasValueSatisfying(l -> assertThat(l).contains("status=sent"));
+        // Postfix logs the delivery after the Maildir file is in place.
+        String delivered = await("lenient Postfix delivery line for " + to).atMost(DELIVERY)
+                .until(() -> peers.lenientMaillog().deliveredTo(to), l -> l.isPresent()).orElseThrow();
+        assertThat(delivered).contains("status=sent (delivered to maildir)");
+        byte[] stored = peers.lenientMaildir().messageWithSubject(subject).orElseThrow();
         // Postfix does not log the BODY= parameter; the body arriving byte for byte as sent (only the
         // Maildir's LF line ends differ) shows nothing was converted.
         assertThat(RawMessage.body(stored)).isEqualTo(RawMessage.lf(RawMessage.body(original)));
@@ -97,10 +99,12 @@ class EightBitIT {
 
         relay.submit(from, to, original);
 
-        SinkDumps.Dump dump = await("smtp-sink dump of " + subject).atMost(DELIVERY)
-                .until(() -> peers.sinkDumps("SINK").withSubject(subject), d -> !d.isEmpty()).get(0);
-        assertThat(dump.mailArgs()).isEqualTo("<" + from + "> BODY=8BITMIME");
-        assertThat(dump.rcptArgs()).containsExactly("<" + to + ">");
-        assertThat(RawMessage.body(dump.bytes())).startsWith(RawMessage.lf(RawMessage.body(original)));
+        // The dump file grows as the data arrives: wait for all of it.
+        await("complete smtp-sink dump of " + subject).atMost(DELIVERY).untilAsserted(() ->
+                assertThat(peers.sinkDumps("SINK").withSubject(subject)).singleElement().satisfies(dump -> {
+                    assertThat(dump.mailArgs()).isEqualTo("<" + from + "> BODY=8BITMIME");
+                    assertThat(dump.rcptArgs()).containsExactly("<" + to + ">");
+                    assertThat(RawMessage.body(dump.bytes())).startsWith(RawMessage.lf(RawMessage.body(original)));
+                }));
     }
 }

@@ -266,6 +266,15 @@ final class RelayProcess implements AutoCloseable {
         return log().lines().filter(l -> Stream.of(parts).allMatch(l::contains)).toList();
     }
 
+    /**
+     * The first log line containing every part, waiting for it: the relay logs a peer's reply after
+     * reading it, so it can come a moment after the peer's own log shows the result.
+     */
+    String awaitLogLine(String... parts) {
+        return await("relay log line with " + String.join(" ... ", parts)).atMost(Duration.ofSeconds(30))
+                .until(() -> logLinesContaining(parts), l -> !l.isEmpty()).get(0);
+    }
+
     String logTail(int n) {
         List<String> lines = log().lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));

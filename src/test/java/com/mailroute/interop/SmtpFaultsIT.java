@@ -107,9 +107,9 @@ class SmtpFaultsIT {
                     .anySatisfy(l -> assertThat(l).contains("the message may have been delivered"));
             assertThat(relay.queueCount(domain, "scheduled")).as("GET /api/queue byDomain.%s.scheduled", domain).isEqualTo(1);
         });
-        // The peer got the whole message each time before it hung up.
-        assertThat(peers.sinkDumps("DROPDATA").withSubject(subject)).isNotEmpty()
-                .allSatisfy(d -> assertThat(new String(d.bytes(), java.nio.charset.StandardCharsets.US_ASCII)).contains("end of " + subject));
+        // The peer got the whole message before it hung up.
+        assertThat(peers.sinkDumps("DROPDATA").withSubject(subject))
+                .anySatisfy(d -> assertThat(new String(d.bytes(), java.nio.charset.StandardCharsets.US_ASCII)).contains("end of " + subject));
     }
 
     private static JsonNode awaitDeadLetter(String recipient) {
