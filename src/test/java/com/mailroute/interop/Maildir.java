@@ -2,7 +2,6 @@ package com.mailroute.interop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,9 +57,5 @@ final class Maildir {
     @Override
     public String toString() {
         return root.toString();
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1);
     }
 }

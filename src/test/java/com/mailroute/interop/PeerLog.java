@@ -23,10 +23,6 @@ final class PeerLog {
         this.file = file;
     }
 
-    String name() {
-        return name;
-    }
-
     List<String> lines() {
         if (!Files.exists(file)) {
             return List.of();

@@ -59,11 +59,6 @@ final class Peers {
         return Path.of(get(key));
     }
 
-    /** PEERS_&lt;NAME&gt;_&lt;WHAT&gt;, e.g. sink("RCPT4XX", "DOMAIN"). */
-    String peer(String name, String what) {
-        return get("PEERS_" + name + "_" + what);
-    }
-
     Maildir strictMaildir() {
         return new Maildir(path("PEERS_STRICT_MAILDIR"));
     }

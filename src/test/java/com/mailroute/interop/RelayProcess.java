@@ -292,10 +292,6 @@ final class RelayProcess implements AutoCloseable {
         }
     }
 
-    String name() {
-        return name;
-    }
-
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
