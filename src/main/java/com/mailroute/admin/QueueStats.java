@@ -16,13 +16,14 @@ import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.apache.activemq.artemis.core.server.MessageReference;
 import org.apache.activemq.artemis.core.server.Queue;
 
 /**
  * GET /api/queue: how many jobs are queued now, scheduled for a retry, and dead, in all and by domain.
- * Scheduled jobs are invisible to JMS browsing, so they are read from the embedded broker itself
- * (with an external broker they are reported as -1: see them in the Artemis console).
+ * Scheduled jobs are invisible to JMS browsing, so they are read from the embedded broker itself, or
+ * counted through Artemis's management queue on an external broker (there without a split by domain).
  */
 public final class QueueStats {
     private final ConnectionFactory connectionFactory;
@@ -37,8 +38,10 @@ public final class QueueStats {
         Map<String, int[]> byDomain = new TreeMap<>();
         int queued = browse(Queues.OUTBOUND, byDomain, 0);
         int dead = browse(Queues.DEAD, byDomain, 2);
-        int scheduled = -1;
-        if (broker != null) {
+        long scheduled;
+        if (broker == null) {
+            scheduled = scheduled();
+        } else {
             Queue q = broker.server().getActiveMQServer().locateQueue(SimpleString.of(Queues.OUTBOUND));
             scheduled = 0;
             for (MessageReference ref : q.getScheduledMessages()) {
@@ -68,10 +71,30 @@ public final class QueueStats {
 
     public long scheduled() {
         if (broker == null) {
-            return -1;
+            return externalScheduledCount();
         }
         Queue q = broker.server().getActiveMQServer().locateQueue(SimpleString.of(Queues.OUTBOUND));
         return q == null ? 0 : q.getScheduledCount();
+    }
+
+    /** Asks an external Artemis broker through its management address; -1 when it does not answer. */
+    private long externalScheduledCount() {
+        try (Connection c = connectionFactory.createConnection();
+             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            c.start();
+            jakarta.jms.TemporaryQueue replyTo = s.createTemporaryQueue();
+            Message request = s.createMessage();
+            JMSManagementHelper.putAttribute(request, "queue." + Queues.OUTBOUND, "scheduledCount");
+            request.setJMSReplyTo(replyTo);
+            s.createProducer(s.createQueue("activemq.management")).send(request);
+            Message reply = s.createConsumer(replyTo).receive(2000);
+            if (reply == null || !JMSManagementHelper.hasOperationSucceeded(reply)) {
+                return -1;
+            }
+            return ((Number) JMSManagementHelper.getResult(reply)).longValue();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private int browse(String queue, Map<String, int[]> byDomain, int slot) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -37,6 +38,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setJournalDatasync(true);
         config.addAcceptorConfiguration("in-vm", IN_VM_URL);
         config.addAcceptorConfiguration("tcp", "tcp://" + tcpHost + ":" + tcpPort + "?protocols=CORE");
+        // Named for every address (temporary reply queues too), so the broker does not warn at every start.
+        config.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("mailroute.broker.undeliverable"))
+                .setExpiryAddress(SimpleString.of("mailroute.broker.expired")));
         // A rolled-back delivery is retried by MailRoute's own schedule, never sent to a broker DLQ.
         config.addAddressSetting("mailroute.#", new AddressSettings()
                 .setMaxDeliveryAttempts(-1)
