@@ -148,6 +148,28 @@ class OperationsEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> smtp.received().size() > before);
     }
 
+    @Test
+    void embeddedBrokerWithAConfiguredUserShouldRefuseOtherClients() throws Exception {
+        relay = relay(Map.of("mailroute.broker.user", "mailroute", "mailroute.broker.password", "broker-secret"));
+
+        try (Connection anonymous = new ActiveMQConnectionFactory(relay.brokerUrl()).createConnection()) {
+            org.assertj.core.api.Assertions.fail("anonymous client was let in");
+        } catch (jakarta.jms.JMSSecurityException expected) {
+            assertThat(expected.getMessage()).contains("AMQ229031");
+        }
+        try (Connection wrong = new ActiveMQConnectionFactory(relay.brokerUrl(), "mailroute", "guess").createConnection()) {
+            org.assertj.core.api.Assertions.fail("wrong password was let in");
+        } catch (jakarta.jms.JMSSecurityException expected) {
+            assertThat(expected.getMessage()).isNotEmpty();
+        }
+        try (Connection c = new ActiveMQConnectionFactory(relay.brokerUrl(), "mailroute", "broker-secret").createConnection();
+             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            s.createProducer(s.createQueue("mailroute.submit"))
+                    .send(s.createTextMessage("From: a@example.com\r\nTo: secured@example.org\r\n\r\nx\r\n"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> smtp.received().stream().anyMatch(t -> t.recipients().contains("secured@example.org")));
+    }
+
     private void sendJms(String message) throws Exception {
         try (Connection c = new ActiveMQConnectionFactory(relay.brokerUrl()).createConnection();
              Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
