@@ -171,7 +171,7 @@ public final class DeliveryProcessor {
             out.add(JobQueue.Outgoing.job(Queues.OUTBOUND, retryJob).delayed(delay));
             LOG.info("rescheduled id={} domain={} rcpts={} attempt={} host={} stage={} next in {}: {}", job.queueId(), job.domain(), retry,
                     job.attempts(), lastTransient.remoteHost().isEmpty() ? "-" : lastTransient.remoteHost(), lastTransient.stage(),
-                    delay.withNanos(0), lastTransient.classification().reason());
+                    human(delay), lastTransient.classification().reason());
         }
         List<DeadLetter> deadLetters = new ArrayList<>();
         for (List<Outcome> group : dead.values()) {
@@ -221,6 +221,12 @@ public final class DeliveryProcessor {
 
     private static String key(Outcome o) {
         return o.replyCode() + "|" + o.reply() + "|" + o.stage() + "|" + o.remoteHost() + "|" + o.classification().reason();
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        return s >= 3600 ? String.format("%dh%02dm%02ds", s / 3600, s % 3600 / 60, s % 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
     static String oneLine(String s) {
