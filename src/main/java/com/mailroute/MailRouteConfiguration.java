@@ -57,6 +57,8 @@ public class MailRouteConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
+        // Routes read {{mailroute.*}} placeholders from the settings this configuration was built with.
+        context.getPropertiesComponent().setOverrideProperties(settings.asProperties());
         // The Hawtio web console, started and stopped with Camel; refuses an unsafe setup before anything starts.
         context.addService(HawtioConsole.fromSettings(settings), true, true);
         Files.createDirectories(settings.dataDir().resolve("pickup"));
