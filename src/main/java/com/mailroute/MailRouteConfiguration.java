@@ -61,6 +61,12 @@ public class MailRouteConfiguration implements CamelConfiguration {
         context.getPropertiesComponent().setOverrideProperties(settings.asProperties());
         // The Hawtio web console, started and stopped with Camel; refuses an unsafe setup before anything starts.
         context.addService(HawtioConsole.fromSettings(settings), true, true);
+        // Camel's HTTP server and the broker only log a port they cannot bind; refuse to start instead.
+        ensureFree("mailroute.http.port", settings.get("mailroute.http.host"), settings.port("mailroute.http.port"));
+        ensureFree("mailroute.console.port", settings.get("mailroute.console.host"), settings.port("mailroute.console.port"));
+        if (settings.get("mailroute.broker.url").isEmpty()) {
+            ensureFree("mailroute.broker.port", settings.get("mailroute.broker.host"), settings.port("mailroute.broker.port"));
+        }
         Files.createDirectories(settings.dataDir().resolve("pickup"));
         Files.createDirectories(settings.dataDir().resolve("badmail"));
 
@@ -136,6 +142,16 @@ public class MailRouteConfiguration implements CamelConfiguration {
                 settings.get("mailroute.postmaster"), settings.heloName(), settings.dataDir().resolve("housekeeping"), clock));
         registry.bind("apiAuth", new ApiAuth(settings.get("mailroute.api.token")));
         registry.bind("health", new Health(artemis, settings.dnsServers()));
+    }
+
+    private static void ensureFree(String key, String host, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new Settings.SettingsException(key, String.valueOf(port), "cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "): is another MailRoute or another program using it?");
+        }
     }
 
     private Set<String> allowedSenderDomains() {

@@ -104,11 +104,21 @@ public final class RelayUnderTest implements AutoCloseable {
         stop();
     }
 
+    /**
+     * A port nothing listens on, below Linux's ephemeral range (32768+) so that the outgoing
+     * connections of a busy test run cannot take it between this check and the relay's bind.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        for (int i = 0; i < 200; i++) {
+            int port = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException busy) {
+                // try another
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000");
     }
 }
