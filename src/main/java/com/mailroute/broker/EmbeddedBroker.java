@@ -42,7 +42,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of("mailroute.broker.undeliverable"))
                 .setExpiryAddress(SimpleString.of("mailroute.broker.expired")));
-        // A rolled-back delivery is retried by MailRoute's own schedule, never sent to a broker DLQ.
+        // A job is never dropped by the broker: a rolled-back delivery (the broker could not take a job's outcome) is
+        // redelivered until it succeeds. An external broker needs the same for mailroute.# (see the README).
         config.addAddressSetting("mailroute.#", new AddressSettings()
                 .setMaxDeliveryAttempts(-1)
                 .setRedeliveryDelay(1000)

@@ -129,6 +129,7 @@ public final class DeliveryProcessor {
 
     private void settle(DeliveryJob job, List<Outcome> outcomes, Instant now) {
         List<String> retry = new ArrayList<>();
+        Map<String, Outcome> transientOutcomes = new LinkedHashMap<>();
         Map<String, List<Outcome>> dead = new LinkedHashMap<>();
         Outcome lastTransient = null;
         for (Outcome o : outcomes) {
@@ -148,6 +149,7 @@ public final class DeliveryProcessor {
                         dead.computeIfAbsent(key(expired), k -> new ArrayList<>()).add(expired);
                     } else {
                         retry.add(o.recipient());
+                        transientOutcomes.put(o.recipient(), o);
                         lastTransient = o;
                         metrics.deferred(job.domain());
                     }
@@ -163,7 +165,7 @@ public final class DeliveryProcessor {
             retryJob = job.withRecipients(retry);
             if (!job.delayWarned() && !delayWarning.isZero() && Duration.between(job.acceptedAt(), now).compareTo(delayWarning) >= 0) {
                 for (String r : retry) {
-                    delayed.add(failed(r, "delayed", lastTransient, now));
+                    delayed.add(failed(r, "delayed", transientOutcomes.get(r), now));
                 }
                 retryJob = retryJob.delayWarningSent();
             }

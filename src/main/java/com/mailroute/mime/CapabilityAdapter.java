@@ -14,19 +14,36 @@ import com.mailroute.smtp.ServerCapabilities;
  */
 public final class CapabilityAdapter implements MessagePreparer {
     private final byte[] message;
-    private final MessageNeeds needs;
+    private final String sender;
+    private final List<String> recipients;
     private final SevenBitConverter converter;
     private final String host;
 
     public CapabilityAdapter(byte[] message, String sender, List<String> recipients, SevenBitConverter converter, String host) {
         this.message = message;
-        this.needs = MessageNeeds.of(message, sender, recipients);
+        this.sender = sender;
+        this.recipients = recipients;
         this.converter = converter;
         this.host = host;
     }
 
     @Override
     public PreparedMessage prepare(ServerCapabilities caps) throws PolicyRejection {
+        MessageNeeds needs;
+        try {
+            needs = MessageNeeds.of(message, sender, recipients);
+        } catch (IllegalArgumentException unreadable) {
+            // The MIME structure cannot be walked: send it as it is where that is possible, else say why not.
+            if (!Entities.hasEightBit(message) || caps.eightBitMime()) {
+                return sized(new PreparedMessage(message, Entities.hasEightBit(message), false, ""), caps);
+            }
+            throw new PolicyRejection("5.6.3", "the message has 8-bit content, " + host + " does not announce 8BITMIME, and it cannot be "
+                    + "converted to 7-bit: " + unreadable.getMessage());
+        }
+        return sized(adapt(needs, caps), caps);
+    }
+
+    private PreparedMessage adapt(MessageNeeds needs, ServerCapabilities caps) throws PolicyRejection {
         if (needs.smtpUtf8() && !caps.smtpUtf8()) {
             throw new PolicyRejection("5.6.7", "the message needs SMTPUTF8 (UTF-8 in a mailbox local part) and " + host + " does not announce SMTPUTF8");
         }
@@ -43,13 +60,20 @@ public final class CapabilityAdapter implements MessagePreparer {
                     note = c.description();
                 } catch (SignedContentException e) {
                     throw new PolicyRejection(e.enhancedStatus(), e.getMessage() + "; " + host + " does not announce 8BITMIME");
+                } catch (IllegalArgumentException e) {
+                    throw new PolicyRejection("5.6.3", host + " does not announce 8BITMIME and the message cannot be converted to 7-bit: "
+                            + e.getMessage());
                 }
             }
         }
-        if (caps.announcesSize() && caps.sizeLimit() > 0 && bytes.length > caps.sizeLimit()) {
-            throw new PolicyRejection("5.3.4", "message size " + bytes.length + " bytes exceeds the limit of " + caps.sizeLimit()
+        return new PreparedMessage(bytes, body8bit, needs.smtpUtf8(), note);
+    }
+
+    private PreparedMessage sized(PreparedMessage m, ServerCapabilities caps) throws PolicyRejection {
+        if (caps.announcesSize() && caps.sizeLimit() > 0 && m.bytes().length > caps.sizeLimit()) {
+            throw new PolicyRejection("5.3.4", "message size " + m.bytes().length + " bytes exceeds the limit of " + caps.sizeLimit()
                     + " bytes announced by " + host);
         }
-        return new PreparedMessage(bytes, body8bit, needs.smtpUtf8(), note);
+        return m;
     }
 }

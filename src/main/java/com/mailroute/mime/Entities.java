@@ -14,6 +14,9 @@ import java.util.Locale;
 
 /** Small facts about one MIME entity (a message or a body part) that both checks and conversion need. */
 final class Entities {
+    /** Deeper MIME nesting than this is refused rather than walked: no real mail needs it, and recursion has limits. */
+    static final int MAX_DEPTH = 50;
+
 
     static final String CTE = "Content-Transfer-Encoding";
 

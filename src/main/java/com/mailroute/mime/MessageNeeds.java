@@ -94,8 +94,20 @@ public final class MessageNeeds {
         boolean declaredEightBit;
         boolean utf8LocalPart;
         boolean signedNeedsConversion;
+        int depth;
 
         void visit(MimePart part) throws MessagingException, IOException {
+            if (++depth > Entities.MAX_DEPTH) {
+                throw new IllegalArgumentException("MIME structure nested deeper than " + Entities.MAX_DEPTH + " levels");
+            }
+            try {
+                visitEntity(part);
+            } finally {
+                depth--;
+            }
+        }
+
+        private void visitEntity(MimePart part) throws MessagingException, IOException {
             declaredEightBit |= Entities.declaresEightBit(part);
             for (Header header : Collections.list(part.getAllHeaders())) {
                 if (HeaderEncoder.isAddressHeader(header.getName()) && Entities.hasEightBit(header.getValue())) {

@@ -56,10 +56,23 @@ public final class SevenBitConverter {
     private static final class Counts {
         int parts;
         int headers;
+        int depth;
     }
 
     /** Converts one entity in place; true when anything in it changed. */
     private boolean convertEntity(MimePart part, Counts counts)
+            throws MessagingException, IOException, SignedContentException {
+        if (++counts.depth > Entities.MAX_DEPTH) {
+            throw new IllegalArgumentException("message cannot be converted: MIME structure nested deeper than " + Entities.MAX_DEPTH + " levels");
+        }
+        try {
+            return convertEntityAtDepth(part, counts);
+        } finally {
+            counts.depth--;
+        }
+    }
+
+    private boolean convertEntityAtDepth(MimePart part, Counts counts)
             throws MessagingException, IOException, SignedContentException {
         int headers = headerEncoder.encode(part);
         counts.headers += headers;

@@ -11,21 +11,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Idle connections per (address, port). A connection is either lent to exactly one delivery or sits here, so
+ * Idle connections per (address, port, host name, TLS policy). A connection is either lent to exactly one delivery or sits here, so
  * concurrent deliveries to one hop each get their own connection.
  */
 final class ConnectionPool {
 
-    private record Key(InetAddress address, int port) {
+    /** A connection serves only the host name and TLS policy it was opened for (an ENCRYPT host never gets a plain one). */
+    private record Key(InetAddress address, int port, String host, TlsPolicy tls) {
     }
 
     private final Map<Key, Deque<SmtpConnection>> idle = new HashMap<>();
     private final int maxMessagesPerConnection;
     private final Duration maxIdle;
 
-    ConnectionPool(int maxMessagesPerConnection, Duration maxIdle) {
+    private final java.util.function.Function<String, TlsPolicy> tlsPolicy;
+
+    ConnectionPool(int maxMessagesPerConnection, Duration maxIdle, java.util.function.Function<String, TlsPolicy> tlsPolicy) {
         this.maxMessagesPerConnection = maxMessagesPerConnection;
         this.maxIdle = maxIdle;
+        this.tlsPolicy = tlsPolicy;
+    }
+
+    private Key key(com.mailroute.routing.NextHop hop) {
+        return new Key(hop.address(), hop.port(), hop.host().toLowerCase(java.util.Locale.ROOT), tlsPolicy.apply(hop.host()));
     }
 
     /** The most recently used idle connection to this hop that has not been idle too long, or null. */
@@ -33,7 +41,7 @@ final class ConnectionPool {
         List<SmtpConnection> stale = new ArrayList<>();
         SmtpConnection found = null;
         synchronized (this) {
-            Deque<SmtpConnection> queue = idle.get(new Key(hop.address(), hop.port()));
+            Deque<SmtpConnection> queue = idle.get(key(hop));
             while (queue != null && !queue.isEmpty() && found == null) {
                 SmtpConnection c = queue.pollFirst();
                 if (c.idleLongerThan(maxIdle)) {
@@ -55,7 +63,7 @@ final class ConnectionPool {
         }
         c.markIdle();
         synchronized (this) {
-            idle.computeIfAbsent(new Key(c.hop().address(), c.hop().port()), k -> new ArrayDeque<>()).addFirst(c);
+            idle.computeIfAbsent(key(c.hop()), k -> new ArrayDeque<>()).addFirst(c);
         }
     }
 

@@ -21,11 +21,12 @@ public record HopResult(NextHop hop, HostFailure hostFailure, List<RecipientResu
     }
 
     /**
-     * True when the host itself failed before MAIL FROM in a transient way (connection refused, timeout, 4xx greeting
-     * or EHLO, STARTTLS required but missing or broken): the next MX should be tried now for all recipients.
+     * True when the host itself could not be used, before MAIL FROM (connection refused, timeout, a 4xx or 5xx greeting
+     * or EHLO, STARTTLS required but missing or broken): the next MX should be tried now for all recipients. As with
+     * Postfix, a 5xx from one MX host is not the domain's verdict; it only counts when no host is left.
      */
     public boolean tryNextHost() {
-        return hostFailure != null && !hostFailure.permanent() && beforeMailFrom(hostFailure.stage());
+        return hostFailure != null && beforeMailFrom(hostFailure.stage());
     }
 
     public boolean allDelivered() {

@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -23,13 +23,16 @@ public final class SmtpClient implements AutoCloseable {
 
     public SmtpClient(SmtpSettings settings) {
         this.settings = settings;
-        this.pool = new ConnectionPool(Math.max(1, settings.maxMessagesPerConnection()), settings.maxIdle());
+        this.pool = new ConnectionPool(Math.max(1, settings.maxMessagesPerConnection()), settings.maxIdle(), settings.tlsPolicy());
         // two threads: write timeouts must fire even while the sweeper waits for a QUIT reply
-        this.timer = Executors.newScheduledThreadPool(2, r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "smtp-client-timer");
             t.setDaemon(true);
             return t;
         });
+        // Angus schedules (and cancels) a write-timeout task per write: drop cancelled ones at once, not after the timeout.
+        executor.setRemoveOnCancelPolicy(true);
+        this.timer = executor;
         long sweep = Math.max(1000, settings.maxIdle().toMillis() / 2);
         timer.scheduleWithFixedDelay(pool::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
     }
@@ -70,11 +73,17 @@ public final class SmtpClient implements AutoCloseable {
             List<RecipientResult> results = recipients.stream()
                     .map(r -> RecipientResult.failed(r, reply, SmtpStage.POLICY)).toList();
             return logged(logContext, new HopResult(hop, null, results, "", reused));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             connection.quit();
             throw e;
         }
-        Transaction.Outcome outcome = new Transaction(connection, mailFrom, recipients).run(message);
+        Transaction.Outcome outcome;
+        try {
+            outcome = new Transaction(connection, mailFrom, recipients).run(message);
+        } catch (RuntimeException | Error e) {
+            connection.quit();
+            throw e;
+        }
         if (outcome.connectionUsable()) {
             pool.giveBack(connection);
         } else {

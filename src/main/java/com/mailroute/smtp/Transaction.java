@@ -40,6 +40,11 @@ final class Transaction {
                 } else {
                     results.put(recipient, RecipientResult.failed(recipient, rcpt, SmtpStage.RCPT));
                     lastRefusal = rcpt;
+                    if (rcpt.code() == 421) {
+                        // The server is closing the session: the remaining recipients carry its reply, not "connection lost".
+                        failRemaining(rcpt, SmtpStage.RCPT);
+                        return outcome(null, false);
+                    }
                 }
             }
             if (accepted.isEmpty()) {
@@ -74,7 +79,7 @@ final class Transaction {
 
     /** The transaction was refused before DATA: RSET so the connection is clean for the next message. */
     private Outcome finishWithRset(SmtpReply refusal) {
-        boolean usable = refusal.code() != 421 && connection.reset();
+        boolean usable = (refusal == null || refusal.code() != 421) && connection.reset();
         return outcome(null, usable);
     }
 

@@ -200,4 +200,40 @@ class CapabilityAdapterTest {
 
         assertThat(p.bytes()).isEqualTo(m);
     }
+
+    private static byte[] nested(int depth) {
+        StringBuilder sb = new StringBuilder("From: a@s.test\r\nTo: b@r.test\r\nSubject: n\r\nMIME-Version: 1.0\r\n");
+        for (int i = 0; i < depth; i++) {
+            sb.append("Content-Type: multipart/mixed; boundary=\"b").append(i).append("\"\r\n\r\n--b").append(i).append("\r\n");
+        }
+        sb.append("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nh\u00e9\r\n");
+        for (int i = depth - 1; i >= 0; i--) {
+            sb.append("--b").append(i).append("--\r\n");
+        }
+        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void absurdlyDeepEightBitMessageShouldBeRefusedPermanentlyForAHostWithout8BitMime() {
+        assertThatThrownBy(() -> adapter(nested(2000), "a@s.test", BOB).prepare(caps(0, "PIPELINING")))
+                .isInstanceOf(PolicyRejection.class)
+                .hasMessageContaining("nested deeper than 50 levels")
+                .satisfies(e -> assertThat(((PolicyRejection) e).enhancedStatus()).isEqualTo("5.6.3"));
+    }
+
+    @Test
+    void absurdlyDeepEightBitMessageShouldStillGoAsItIsToAHostWith8BitMime() throws Exception {
+        byte[] m = nested(2000);
+        PreparedMessage p = adapter(m, "a@s.test", BOB).prepare(caps(0, "8BITMIME"));
+
+        assertThat(p.bytes()).isSameAs(m);
+        assertThat(p.bodyEightBitMime()).isTrue();
+    }
+
+    @Test
+    void nestingWithinTheLimitShouldStillBeConverted() throws Exception {
+        PreparedMessage p = adapter(nested(40), "a@s.test", BOB).prepare(caps(0, "PIPELINING"));
+
+        assertAllSevenBit(p.bytes());
+    }
 }
