@@ -33,6 +33,7 @@ import com.mailroute.ingress.JmsIngress;
 import com.mailroute.ingress.JsonMessageBuilder;
 import com.mailroute.ingress.MessageAcceptor;
 import com.mailroute.ingress.PickupIngress;
+import com.mailroute.ingress.PickupReadLock;
 import com.mailroute.queue.JobQueue;
 import com.mailroute.sanitize.MessageSanitizer;
 import jakarta.jms.ConnectionFactory;
@@ -104,6 +105,10 @@ public class MailRouteConfiguration implements CamelConfiguration {
                 settings.size("mailroute.message.max-size"), allowedSenderDomains(), clock);
         registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail")));
         registry.bind("jmsIngress", new JmsIngress(acceptor));
+        PickupReadLock pickupReadLock = new PickupReadLock();
+        pickupReadLock.setMinAge(settings.nonNegativeInt("mailroute.pickup.min-age-ms"));
+        pickupReadLock.setCheckInterval(500);
+        registry.bind("pickupReadLock", pickupReadLock);
         registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName())));
         Metrics metrics = new Metrics();
         registry.bind("metrics", metrics);
@@ -141,7 +146,18 @@ public class MailRouteConfiguration implements CamelConfiguration {
         registry.bind("housekeeping", new Housekeeping(deadLetters, acceptor, settings.duration("mailroute.dead.retention"),
                 settings.get("mailroute.postmaster"), settings.heloName(), settings.dataDir().resolve("housekeeping"), clock));
         registry.bind("apiAuth", new ApiAuth(settings.get("mailroute.api.token")));
-        registry.bind("health", new Health(artemis, settings.dnsServers()));
+        Health health = new Health(artemis, settings.dnsServers());
+        registry.bind("health", health);
+        context.addStartupListener(new org.apache.camel.StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                health.expectRunningRoutes(started);
+            }
+        });
     }
 
     private static void ensureFree(String key, String host, int port) {

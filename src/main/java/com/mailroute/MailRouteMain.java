@@ -31,7 +31,14 @@ public final class MailRouteMain {
                     System.exit(2);
                 }
             }
-            throw e;
+            // Anything else that stops startup: one line, and exit rather than leave a half-started process.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.err.println("mailroute: cannot start: " + root);
+            e.printStackTrace();
+            System.exit(1);
         }
     }
 

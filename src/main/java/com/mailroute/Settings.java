@@ -125,6 +125,7 @@ public final class Settings {
         duration("mailroute.smtp.connection.max-idle");
         duration("mailroute.dead.retention");
         positiveInt("mailroute.pickup.poll-ms");
+        nonNegativeInt("mailroute.pickup.min-age-ms");
         retrySchedule();
         cron("mailroute.housekeeping.retention-cron");
         cron("mailroute.housekeeping.digest-cron");
@@ -143,8 +144,9 @@ public final class Settings {
             }
         }
         for (String server : dnsServers()) {
-            if (!server.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?")) {
-                throw new SettingsException("mailroute.dns.servers", get("mailroute.dns.servers"), "'" + server + "' is not host or host:port");
+            if (!server.matches("[0-9.]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*")) {
+                throw new SettingsException("mailroute.dns.servers", get("mailroute.dns.servers"), "'" + server
+                        + "' is not an IP address or ip:port (a DNS server given by name would itself need DNS)");
             }
             portInRange("mailroute.dns.servers", get("mailroute.dns.servers"), server);
         }

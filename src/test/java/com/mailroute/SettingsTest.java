@@ -223,7 +223,7 @@ class SettingsTest {
             "mailroute.housekeeping.digest-cron    | 0 0 7 * *   | not a Quartz cron expression",
             "mailroute.helo-name           | relay_host.example.com | not a host name",
             "mailroute.helo-name           | -relay.example.com     | not a host name",
-            "mailroute.dns.servers         | 127.0.0.1:5353, not a host | 'not a host' is not host or host:port",
+            "mailroute.dns.servers         | 127.0.0.1:5353, ns.example.com | 'ns.example.com' is not an IP address or ip:port (a DNS server given by name would itself need DNS)",
     })
     void validationShouldRefuseWithOneLineNamingKeyAndProblem(String key, String value, String problem) {
         assertThatThrownBy(() -> with(key, value))
@@ -276,9 +276,9 @@ class SettingsTest {
 
     @Test
     void dnsServersShouldBeSplitOnCommas() {
-        Settings s = with("mailroute.dns.servers", "127.0.0.1:5353, [::1]:53 ,ns.example.com");
+        Settings s = with("mailroute.dns.servers", "127.0.0.1:5353, [::1]:53 ,10.0.0.53");
 
-        assertThat(s.dnsServers()).containsExactly("127.0.0.1:5353", "[::1]:53", "ns.example.com");
+        assertThat(s.dnsServers()).containsExactly("127.0.0.1:5353", "[::1]:53", "10.0.0.53");
     }
 
     @Test

@@ -26,6 +26,8 @@ public final class Health {
     private final List<String> dnsServers;
     private volatile Instant dnsCheckedAt = Instant.EPOCH;
     private volatile String dnsStatus = "unknown";
+    // Every route seen running: a route that disappears (e.g. a reloaded file that no longer builds) is reported.
+    private final java.util.Set<String> expectedRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Health(ConnectionFactory connectionFactory, List<String> dnsServers) {
         this.connectionFactory = connectionFactory;
@@ -59,11 +61,16 @@ public final class Health {
         }
     }
 
-    private static String routes(CamelContext context) {
-        List<String> stopped = context.getRoutes().stream()
-                .filter(r -> context.getRouteController().getRouteStatus(r.getRouteId()) != ServiceStatus.Started)
-                .map(r -> r.getRouteId()).toList();
-        return stopped.isEmpty() ? "UP" : "DOWN: not started: " + stopped;
+    /** Remembers the routes running now as the ones that must keep running. */
+    public void expectRunningRoutes(CamelContext context) {
+        context.getRoutes().forEach(r -> expectedRoutes.add(r.getRouteId()));
+    }
+
+    private String routes(CamelContext context) {
+        expectRunningRoutes(context);
+        List<String> down = expectedRoutes.stream().sorted()
+                .filter(id -> context.getRouteController().getRouteStatus(id) != ServiceStatus.Started).toList();
+        return down.isEmpty() ? "UP" : "DOWN: not running: " + down;
     }
 
     private String dns() {

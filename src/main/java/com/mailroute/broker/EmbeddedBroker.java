@@ -22,8 +22,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final String IN_VM_URL = "vm://0";
 
     private final EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+    private final Path dataDir;
+    private java.nio.channels.FileChannel lockChannel;
 
     public EmbeddedBroker(Path dataDir, String tcpHost, int tcpPort, String user, String password) throws Exception {
+        this.dataDir = dataDir;
         Path dir = dataDir.resolve("broker");
         Configuration config = new ConfigurationImpl()
                 .setName("mailroute")
@@ -59,6 +62,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        lockDataDir();
         server.start();
         LOG.info("embedded broker started: journal {}, listening on {}", server.getActiveMQServer().getConfiguration().getJournalLocation(),
                 server.getActiveMQServer().getConfiguration().getAcceptorConfigurations().stream()
@@ -69,8 +73,23 @@ public final class EmbeddedBroker implements AutoCloseable {
         return server;
     }
 
+    /** Artemis would wait forever for a journal another MailRoute holds; say so and stop instead. */
+    private void lockDataDir() throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dataDir);
+        Path lockFile = dataDir.resolve("mailroute.lock");
+        lockChannel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        if (lockChannel.tryLock() == null) {
+            lockChannel.close();
+            throw new com.mailroute.Settings.SettingsException("mailroute.data.dir", dataDir.toString(),
+                    "in use by another running MailRoute (" + lockFile + " is locked)");
+        }
+    }
+
     @Override
     public void close() throws Exception {
         server.stop();
+        if (lockChannel != null) {
+            lockChannel.close();
+        }
     }
 }

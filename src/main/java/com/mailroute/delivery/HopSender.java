@@ -71,7 +71,11 @@ public final class HopSender {
         int code = 0;
         String text = "";
         SmtpStage stage = rr.stage();
-        if (rr.reply() != null) {
+        if (stage == SmtpStage.POLICY && rr.reply() != null) {
+            // MailRoute's own refusal after reading the host's EHLO: the reason is ours, not a reply the server gave.
+            String reason = rr.reply().text().replaceFirst("^\\d{3} (\\d\\.\\d{1,3}\\.\\d{1,3} )?", "");
+            c = new Classification(com.mailroute.failure.Verdict.PERMANENT, rr.reply().enhancedStatus(), reason);
+        } else if (rr.reply() != null) {
             c = FailureClassifier.classify(rr.reply(), stage);
             code = rr.reply().code();
             text = rr.reply().text();

@@ -27,6 +27,7 @@ public final class PickupIngress {
         byte[] file = exchange.getMessage().getBody(byte[].class);
         MessageAcceptor.Accepted a = acceptor.accept(reader.read(file));
         exchange.getMessage().setHeader("MailRouteId", a.queueId());
+        LOG.info("pickup file {} accepted as id={}", exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY), a.queueId());
     }
 
     /** Keeps the refused file's bytes as badmail/NAME and writes the reason to badmail/NAME.reason. */

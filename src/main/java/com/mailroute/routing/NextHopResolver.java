@@ -49,6 +49,9 @@ public final class NextHopResolver {
 
     /** Ordered list of hops to try for one delivery attempt; never empty. */
     public List<NextHop> resolve(String asciiDomain) throws ResolutionException {
+        if (asciiDomain.startsWith("[") && asciiDomain.endsWith("]")) {
+            return addressLiteral(asciiDomain);
+        }
         String domain = DnsLookup.asciiName(asciiDomain);
         HostPort transport = transports.get(domain);
         if (transport != null) {
@@ -58,6 +61,19 @@ public final class NextHopResolver {
             return configuredHops(domain, relayhost, "relayhost");
         }
         return mxHops(domain);
+    }
+
+    /** user@[192.0.2.1] or user@[IPv6:2001:db8::1] (RFC 5321 4.1.3): that address itself, no DNS. */
+    private List<NextHop> addressLiteral(String literal) throws ResolutionException {
+        String inner = literal.substring(1, literal.length() - 1);
+        String ip = inner.regionMatches(true, 0, "IPv6:", 0, 5) ? inner.substring(5) : inner;
+        List<InetAddress> addresses;
+        try {
+            addresses = dns.addresses(ip);
+        } catch (ResolutionException e) {
+            throw new ResolutionException(true, "5.1.2", literal + ": not a usable address literal (" + e.getMessage() + ")");
+        }
+        return hops(literal, addresses, smtpPort, "address literal");
     }
 
     private List<NextHop> configuredHops(String domain, HostPort target, String source) throws ResolutionException {

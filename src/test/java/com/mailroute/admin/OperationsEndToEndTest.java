@@ -141,6 +141,16 @@ class OperationsEndToEndTest {
             return Files.isDirectory(archive) && Files.list(archive).findAny().isPresent();
         });
 
+        // Valid YAML naming a bean that does not exist: the route cannot be rebuilt, and health must say so.
+        Files.writeString(routes.resolve("ingress.camel.yaml"), edited.replace("ref: jmsIngress", "ref: jmsIngres"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var health = relay.get("/observe/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).containsPattern("not running: \\[[^]]*ingress-jms");
+        });
+        Files.writeString(routes.resolve("ingress.camel.yaml"), edited);
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.get("/observe/health").statusCode() == 200);
+
         Files.writeString(routes.resolve("delivery.camel.yaml"), "- route:\n    id: delivery\n    from: [this is not valid\n");
         Thread.sleep(3000);
         int before = smtp.received().size();

@@ -106,6 +106,15 @@ class DeliveryEndToEndTest {
     }
 
     @Test
+    void addressLiteralRecipientShouldBeDeliveredToThatAddressWithoutDns() {
+        int before = dns.totalQueries();
+        submit("", List.of("postmaster@[127.0.0.1]"), "Subject: literal\r\n\r\nx\r\n");
+
+        assertThat(awaitReceived(1).get(0).recipients()).containsExactly("postmaster@[127.0.0.1]");
+        assertThat(dns.totalQueries()).isEqualTo(before);
+    }
+
+    @Test
     void eightBitMessageShouldBeConvertedForAHostWithout8BitMime() throws Exception {
         smtp.strictSevenBit();
         String inner = "From: inner@sender.test\r\nSubject: inner\r\nContent-Type: text/plain; charset=utf-8\r\n"

@@ -103,7 +103,7 @@ class HopSenderOutcomeTest {
     }
 
     @Test
-    void outcomeShouldBePermanentForAPolicyRejection() {
+    void outcomeShouldBePermanentForAPolicyRejectionAndNotPassItOffAsTheServersReply() {
         SmtpReply reply = new PolicyRejection("5.6.7",
                 "the message needs SMTPUTF8 (UTF-8 in a mailbox local part) and " + REMOTE + " does not announce SMTPUTF8").toReply();
 
@@ -111,9 +111,11 @@ class HopSenderOutcomeTest {
 
         assertThat(o.classification().verdict()).isEqualTo(Verdict.PERMANENT);
         assertThat(o.classification().enhancedStatus()).isEqualTo("5.6.7");
-        assertThat(o.replyCode()).isEqualTo(554);
-        assertThat(o.reply()).isEqualTo("554 5.6.7 the message needs SMTPUTF8 (UTF-8 in a mailbox local part) and "
+        assertThat(o.replyCode()).isZero();
+        assertThat(o.reply()).isEmpty();
+        assertThat(o.classification().reason()).isEqualTo("the message needs SMTPUTF8 (UTF-8 in a mailbox local part) and "
                 + REMOTE + " does not announce SMTPUTF8");
+        assertThat(o.remoteHost()).isEqualTo(REMOTE);
         assertThat(o.stage()).isEqualTo("policy");
     }
 

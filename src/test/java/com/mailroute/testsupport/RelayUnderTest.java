@@ -33,6 +33,7 @@ public final class RelayUnderTest implements AutoCloseable {
         settings.put("mailroute.routes.reload", "false");
         settings.put("mailroute.helo-name", "relay.test");
         settings.put("mailroute.pickup.poll-ms", "100");
+        settings.put("mailroute.pickup.min-age-ms", "300");
         settings.putAll(overrides);
     }
 
