@@ -64,7 +64,8 @@ public final class MailRouteMain {
         p.setProperty("camel.server.enabled", "true");
         p.setProperty("camel.server.host", settings.get("mailroute.http.host"));
         p.setProperty("camel.server.port", String.valueOf(settings.port("mailroute.http.port")));
-        p.setProperty("camel.server.maxBodySize", String.valueOf(settings.size("mailroute.message.max-size") + 1024 * 1024));
+        // Twice the limit, so a message somewhat too large still gets MailRoute's own JSON 413 naming the setting.
+        p.setProperty("camel.server.maxBodySize", String.valueOf(2 * settings.size("mailroute.message.max-size") + 1024 * 1024));
         p.setProperty("camel.main.jmxEnabled", "true");
         return p;
     }

@@ -55,6 +55,8 @@ public final class Settings {
             String key = keyForEnvironmentVariable(e.getKey(), defaults);
             if (key != null) {
                 v.put(key, e.getValue());
+            } else if (e.getKey().startsWith("MAILROUTE_")) {
+                throw new SettingsException(e.getKey(), e.getValue(), "unknown environment variable (check the spelling; MAILROUTE_SMTP_PORT sets mailroute.smtp.port)");
             }
         }
         for (String name : system.stringPropertyNames()) {

@@ -336,4 +336,11 @@ class SettingsTest {
                 .isInstanceOf(Settings.SettingsException.class)
                 .hasMessageStartingWith("invalid setting mailroute.message.max-size=99999999999999999999: ");
     }
+
+    @Test
+    void misspelledEnvironmentVariableShouldStopStartupNamingIt() {
+        assertThatThrownBy(() -> Settings.load(Map.of("MAILROUTE_SMTP_PROT", "2525"), system(), noFile()))
+                .isInstanceOf(Settings.SettingsException.class)
+                .hasMessageStartingWith("invalid setting MAILROUTE_SMTP_PROT=2525: unknown environment variable");
+    }
 }

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
     private static final Duration DOMAIN_BUSY_DELAY = Duration.ofSeconds(2);
+    private static final int DSN_WHOLE_MESSAGE_LIMIT = 256 * 1024;
 
     private final NextHopResolver resolver;
     private final HopSender hopSender;
@@ -202,7 +203,9 @@ public final class DeliveryProcessor {
             return;
         }
         try {
-            byte[] report = dsn.build(job.sender(), job.queueId(), job.acceptedAt(), recipients, job.message(), true);
+            // Return the whole message only while it is small; a large one comes back as its headers.
+            byte[] report = dsn.build(job.sender(), job.queueId(), job.acceptedAt(), recipients, job.message(),
+                    job.message().length <= DSN_WHOLE_MESSAGE_LIMIT);
             MessageAcceptor.Accepted a = acceptor.accept(new Submission("internal", report, "", List.of(job.sender())));
             LOG.info("dsn id={} ({}) for id={} sent to <{}>", a.queueId(), recipients.get(0).action(), job.queueId(), job.sender());
         } catch (RuntimeException e) {

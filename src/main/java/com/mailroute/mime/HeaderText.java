@@ -33,7 +33,7 @@ record HeaderText(String text, String charset) {
         return MimeUtility.unfold(new String(bytes, charset)).strip();
     }
 
-    private static boolean isValidUtf8(byte[] bytes) {
+    static boolean isValidUtf8(byte[] bytes) {
         try {
             StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -43,6 +43,10 @@ public final class SevenBitConverter {
             ParsedMessage parsed = ParsedMessage.parse(message);
             Counts counts = new Counts();
             convertEntity(parsed, counts);
+            if (counts.parts > 0 && parsed.getHeader("MIME-Version") == null) {
+                // A plain RFC 5322 message that now carries a transfer encoding must say it is MIME.
+                parsed.setHeader("MIME-Version", "1.0");
+            }
             byte[] converted = parsed.toBytes();
             SevenBitCheck.require(converted);
             return new Conversion(converted, counts.parts, counts.headers);
@@ -155,6 +159,15 @@ public final class SevenBitConverter {
         String[] contentType = part.getHeader("Content-Type");
         part.setDataHandler(new DataHandler(new ByteArrayDataSource(decoded, type.toString())));
         restore(part, contentType);
+        if (text && type.getParameter("charset") == null) {
+            // Raw 8-bit text without a charset meant something to its writer; once encoded, readers assume US-ASCII.
+            ContentType labelled = new ContentType(type.getBaseType());
+            if (type.getParameterList() != null) {
+                labelled.setParameterList(type.getParameterList());
+            }
+            labelled.setParameter("charset", HeaderText.isValidUtf8(decoded) ? "utf-8" : "iso-8859-1");
+            part.setHeader("Content-Type", labelled.toString());
+        }
         part.setHeader(Entities.CTE, text ? "quoted-printable" : "base64");
         return true;
     }

@@ -236,4 +236,17 @@ class CapabilityAdapterTest {
 
         assertAllSevenBit(p.bytes());
     }
+
+    @Test
+    void plainNonMimeLatin1MessageShouldBecomeAReadableMimeMessage() throws Exception {
+        byte[] m = "From: a@s.test\r\nTo: b@r.test\r\nSubject: p\r\n\r\np\u00e5 fredag\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+        PreparedMessage p = adapter(m, "a@s.test", BOB).prepare(caps(0, "PIPELINING"));
+
+        assertAllSevenBit(p.bytes());
+        var parsed = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(p.bytes()));
+        assertThat(parsed.getHeader("MIME-Version", null)).isEqualTo("1.0");
+        assertThat(parsed.getContentType()).contains("charset=iso-8859-1");
+        assertThat(parsed.getContent().toString().strip()).isEqualTo("p\u00e5 fredag");
+    }
 }
