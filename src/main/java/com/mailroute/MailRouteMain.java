@@ -57,6 +57,9 @@ public final class MailRouteMain {
         boolean routesOnDisk = Files.isDirectory(routes);
         // The routes folder is the operator's; the jar carries a copy for runs from elsewhere.
         p.setProperty("camel.main.routesIncludePattern", routesOnDisk ? "file:" + routes + "/*.yaml" : "classpath:routes/*.yaml");
+        org.slf4j.LoggerFactory.getLogger(MailRouteMain.class).info(routesOnDisk
+                ? "routes from " + routes + (settings.bool("mailroute.routes.reload") ? " (reloaded when a file changes)" : "")
+                : "routes from the jar: " + routes + " (mailroute.routes.dir) does not exist; copy the routes/ folder there to edit them");
         p.setProperty("camel.main.routesReloadEnabled", String.valueOf(routesOnDisk && settings.bool("mailroute.routes.reload")));
         p.setProperty("camel.main.routesReloadDirectory", routes.toString());
         p.setProperty("camel.main.routesReloadPattern", "*.yaml");

@@ -65,12 +65,21 @@ public final class HttpIngress {
         exchange.getMessage().setBody(json.toString());
     }
 
+    /** Repeated ?to= parameters, each of which may also be a comma-separated list. */
     private static List<String> values(Object header) {
-        List<String> out = new ArrayList<>();
+        List<String> raw = new ArrayList<>();
         if (header instanceof Collection<?> c) {
-            c.forEach(v -> out.add(v.toString()));
-        } else if (header != null && !header.toString().isBlank()) {
-            out.add(header.toString());
+            c.forEach(v -> raw.add(v.toString()));
+        } else if (header != null) {
+            raw.add(header.toString());
+        }
+        List<String> out = new ArrayList<>();
+        for (String v : raw) {
+            for (String part : v.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
         }
         return out;
     }

@@ -28,6 +28,8 @@ import jakarta.mail.internet.MimeMultipart;
  */
 public final class JsonMessageBuilder {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("from", "to", "cc", "bcc", "subject", "date",
+            "message-id", "mime-version", "content-type", "content-transfer-encoding", "sender", "received");
     private final String heloName;
 
     public JsonMessageBuilder(String heloName) {
@@ -110,6 +112,10 @@ public final class JsonMessageBuilder {
                     String value = e.getValue().asText();
                     if (!name.matches("[!-9;-~]+")) {
                         throw new RejectedException("header name '" + name + "' is not a valid field name");
+                    }
+                    if (RESERVED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                        throw new RejectedException("header '" + name + "' cannot be set through 'headers': it comes from the fields"
+                                + " (from, to, cc, bcc, subject, text, html) or is added by MailRoute");
                     }
                     noLineBreaks("header '" + name + "'", value);
                     m.setHeader(name, jakarta.mail.internet.MimeUtility.fold(name.length() + 2,

@@ -16,6 +16,12 @@ public final class PickupFileReader {
         String sender = null;
         List<String> recipients = new ArrayList<>();
         int pos = 0;
+        if (file.length >= 3 && (file[0] & 0xFF) == 0xEF && (file[1] & 0xFF) == 0xBB && (file[2] & 0xFF) == 0xBF) {
+            pos = 3;   // a UTF-8 byte order mark written by some Windows tools
+        }
+        if (startsWith(file, pos, "From ")) {
+            pos = skipLineBreak(file, lineEnd(file, pos));   // an mbox "From " separator line is not part of the message
+        }
         while (pos < file.length) {
             int end = lineEnd(file, pos);
             String line = new String(file, pos, end - pos, StandardCharsets.UTF_8);
@@ -32,6 +38,18 @@ public final class PickupFileReader {
         }
         byte[] message = Arrays.copyOfRange(file, pos, file.length);
         return new Submission("pickup", message, sender, recipients.isEmpty() ? null : recipients);
+    }
+
+    private static boolean startsWith(byte[] b, int pos, String prefix) {
+        if (b.length - pos < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (b[pos + i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String stripBrackets(String s) {

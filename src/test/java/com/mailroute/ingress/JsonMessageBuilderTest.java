@@ -244,4 +244,12 @@ class JsonMessageBuilderTest {
                 .isInstanceOf(RejectedException.class)
                 .hasMessageStartingWith("request body is not valid JSON: ");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Bcc", "From", "date", "Content-Type"})
+    void buildShouldRefuseHeadersThatTheFieldsOrMailRouteControl(String name) {
+        assertThatThrownBy(() -> build("{'from':'alice@example.com','to':'bob@example.org','text':'x','headers':{'" + name + "':'v'}}"))
+                .isInstanceOf(RejectedException.class)
+                .hasMessageContaining("header '" + name + "' cannot be set through 'headers'");
+    }
 }

@@ -109,4 +109,19 @@ class PickupFileReaderTest {
 
         assertThat(reader.read(file).raw()).isEqualTo(message);
     }
+
+    @Test
+    void readShouldSkipAByteOrderMarkAndAnMboxFromLine() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] rest = bytes("From alice@example.com Tue Nov 24 12:00:00 2026\nx-sender: a@example.com\nx-receiver: b@example.org\n" + MESSAGE);
+        byte[] file = new byte[bom.length + rest.length];
+        System.arraycopy(bom, 0, file, 0, bom.length);
+        System.arraycopy(rest, 0, file, bom.length, rest.length);
+
+        Submission s = reader.read(file);
+
+        assertThat(s.sender()).isEqualTo("a@example.com");
+        assertThat(s.recipients()).containsExactly("b@example.org");
+        assertThat(text(s)).isEqualTo(MESSAGE);
+    }
 }
