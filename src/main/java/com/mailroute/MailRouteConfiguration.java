@@ -156,6 +156,29 @@ public class MailRouteConfiguration implements CamelConfiguration {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
                 health.expectRunningRoutes(started);
+                answerUnavailableWhileTheSubmitRouteIsDown(started, settings.port("mailroute.http.port"));
+            }
+        });
+    }
+
+    /**
+     * While the HTTP submit route is being reloaded or stopped, Vert.x would answer 404, which a client may take as
+     * final; this last-resort handler answers 503 with Retry-After instead, so the client tries again.
+     */
+    private static void answerUnavailableWhileTheSubmitRouteIsDown(CamelContext context, int port) {
+        var router = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context,
+                org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            router = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context);
+        }
+        if (router == null) {
+            return;
+        }
+        router.route(io.vertx.core.http.HttpMethod.POST, "/api/messages").order(Integer.MAX_VALUE - 1).handler(ctx -> {
+            if (!ctx.response().ended()) {
+                ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "5")
+                        .end("{\"error\":\"message not queued: the submit route is not running right now (starting, stopping or"
+                                + " reloading); try again\"}");
             }
         });
     }

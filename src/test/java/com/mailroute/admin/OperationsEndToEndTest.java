@@ -146,8 +146,12 @@ class OperationsEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             var health = relay.get("/observe/health");
             assertThat(health.statusCode()).isEqualTo(503);
-            assertThat(health.body()).containsPattern("not running: \\[[^]]*ingress-jms");
+            assertThat(health.body()).containsPattern("not running: \\[[^]]*ingress-http");
         });
+        var whileDown = relay.post("/api/messages?from=%3C%3E&to=x@example.org", "message/rfc822", "Subject: x\r\n\r\nx\r\n".getBytes());
+        assertThat(whileDown.statusCode()).isEqualTo(503);
+        assertThat(whileDown.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(whileDown.body()).contains("try again");
         Files.writeString(routes.resolve("ingress.camel.yaml"), edited);
         await().atMost(Duration.ofSeconds(30)).until(() -> relay.get("/observe/health").statusCode() == 200);
 
