@@ -1,46 +1,53 @@
 package com.mailroute;
 
+import java.io.IOException;
+import java.net.IDN;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Random;
 import java.util.Set;
 
-import com.mailroute.admin.HawtioConsole;
-import com.mailroute.broker.EmbeddedBroker;
 import com.mailroute.admin.AdminApi;
 import com.mailroute.admin.ApiAuth;
+import com.mailroute.admin.HawtioConsole;
 import com.mailroute.admin.Health;
 import com.mailroute.admin.Housekeeping;
 import com.mailroute.admin.Metrics;
 import com.mailroute.admin.QueueStats;
+import com.mailroute.broker.EmbeddedBroker;
 import com.mailroute.broker.Queues;
 import com.mailroute.delivery.DeliveryProcessor;
 import com.mailroute.delivery.HopSender;
 import com.mailroute.failure.DeadLetterStore;
 import com.mailroute.failure.DsnBuilder;
 import com.mailroute.failure.RetrySchedule;
-import com.mailroute.mime.SevenBitConverter;
-import com.mailroute.routing.DnsLookup;
-import com.mailroute.routing.NextHopResolver;
-import com.mailroute.smtp.CamelMailSender;
-import com.mailroute.smtp.SmtpClient;
-import com.mailroute.smtp.SmtpSettings;
-import com.mailroute.smtp.TlsPolicy;
-import java.util.Random;
 import com.mailroute.ingress.HttpIngress;
 import com.mailroute.ingress.JmsIngress;
 import com.mailroute.ingress.JsonMessageBuilder;
 import com.mailroute.ingress.MessageAcceptor;
 import com.mailroute.ingress.PickupIngress;
 import com.mailroute.ingress.PickupReadLock;
+import com.mailroute.mime.SevenBitConverter;
 import com.mailroute.queue.JobQueue;
+import com.mailroute.routing.DnsLookup;
+import com.mailroute.routing.NextHopResolver;
 import com.mailroute.sanitize.MessageSanitizer;
+import com.mailroute.smtp.CamelMailSender;
+import com.mailroute.smtp.SmtpClient;
+import com.mailroute.smtp.SmtpSettings;
+import com.mailroute.smtp.TlsPolicy;
+import io.vertx.core.http.HttpMethod;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -50,6 +57,7 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  */
 public class MailRouteConfiguration implements CamelConfiguration {
     private final Settings settings;
+    private final Clock clock = Clock.systemUTC();
 
     public MailRouteConfiguration(Settings settings) {
         this.settings = settings;
@@ -57,85 +65,101 @@ public class MailRouteConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Registry registry = context.getRegistry();
         // Routes read {{mailroute.*}} placeholders from the settings this configuration was built with.
         context.getPropertiesComponent().setOverrideProperties(settings.asProperties());
-        // The Hawtio web console, started and stopped with Camel; refuses an unsafe setup before anything starts.
-        context.addService(HawtioConsole.fromSettings(settings), true, true);
         // Camel's HTTP server and the broker only log a port they cannot bind; refuse to start instead.
         ensureFree("mailroute.http.port", settings.get("mailroute.http.host"), settings.port("mailroute.http.port"));
         ensureFree("mailroute.console.port", settings.get("mailroute.console.host"), settings.port("mailroute.console.port"));
-        if (settings.get("mailroute.broker.url").isEmpty()) {
-            ensureFree("mailroute.broker.port", settings.get("mailroute.broker.host"), settings.port("mailroute.broker.port"));
-        }
+        // The Hawtio web console, started and stopped with Camel; refuses an unsafe setup before anything starts.
+        context.addService(HawtioConsole.fromSettings(settings), true, true);
         Files.createDirectories(settings.dataDir().resolve("pickup"));
         Files.createDirectories(settings.dataDir().resolve("badmail"));
 
-        String user = settings.get("mailroute.broker.user");
-        String password = settings.get("mailroute.broker.password");
-        String brokerUrl = settings.get("mailroute.broker.url");
-        EmbeddedBroker embedded = null;
-        if (brokerUrl.isEmpty()) {
-            EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir(), settings.get("mailroute.broker.host"), settings.port("mailroute.broker.port"), user, password);
-            broker.start();
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStop() throws Exception {
-                    broker.close();
-                }
-            }, true, true);
-            registry.bind("embeddedBroker", broker);
-            embedded = broker;
-            brokerUrl = EmbeddedBroker.IN_VM_URL;
-        }
-        ActiveMQConnectionFactory artemis = user.isEmpty()
-                ? new ActiveMQConnectionFactory(brokerUrl)
-                : new ActiveMQConnectionFactory(brokerUrl, user, password);
+        Registry registry = context.getRegistry();
+        EmbeddedBroker embedded = startEmbeddedBrokerUnlessExternal(context);
+        ActiveMQConnectionFactory artemis = connectionFactory(embedded);
+        registry.bind("artemisConnectionFactory", ConnectionFactory.class, artemis);
+        context.addComponent("jms", JmsComponent.jmsComponent(artemis));
         CachingConnectionFactory producers = new CachingConnectionFactory(artemis);
         producers.setSessionCacheSize(10);
-        registry.bind("artemisConnectionFactory", ConnectionFactory.class, artemis);
-
-        JmsComponent jms = JmsComponent.jmsComponent(artemis);
-        context.addComponent("jms", jms);
-
         JobQueue queue = new JobQueue(producers);
         registry.bind("jobQueue", queue);
-        Clock clock = Clock.systemUTC();
+
+        Metrics metrics = new Metrics();
+        registry.bind("metrics", metrics);
+        MessageAcceptor acceptor = ingress(registry, queue, metrics);
+        registry.bind("delivery", delivery(context, queue, acceptor, metrics));
+        admin(context, artemis, embedded, acceptor, metrics);
+    }
+
+    private EmbeddedBroker startEmbeddedBrokerUnlessExternal(CamelContext context) throws Exception {
+        if (!settings.get("mailroute.broker.url").isEmpty()) {
+            return null;
+        }
+        ensureFree("mailroute.broker.port", settings.get("mailroute.broker.host"), settings.port("mailroute.broker.port"));
+        EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir(), settings.get("mailroute.broker.host"),
+                settings.port("mailroute.broker.port"), settings.get("mailroute.broker.user"), settings.get("mailroute.broker.password"));
+        broker.start();
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                broker.close();
+            }
+        }, true, true);
+        context.getRegistry().bind("embeddedBroker", broker);
+        return broker;
+    }
+
+    private ActiveMQConnectionFactory connectionFactory(EmbeddedBroker embedded) {
+        String url = embedded != null ? EmbeddedBroker.IN_VM_URL : settings.get("mailroute.broker.url");
+        String user = settings.get("mailroute.broker.user");
+        return user.isEmpty() ? new ActiveMQConnectionFactory(url)
+                : new ActiveMQConnectionFactory(url, user, settings.get("mailroute.broker.password"));
+    }
+
+    /** The beans of routes/ingress.camel.yaml; returns the accept step they share. */
+    private MessageAcceptor ingress(Registry registry, JobQueue queue, Metrics metrics) {
         MessageAcceptor acceptor = new MessageAcceptor(new MessageSanitizer(settings.heloName(), clock), queue,
                 settings.size("mailroute.message.max-size"), allowedSenderDomains(), clock);
+        acceptor.onAccepted(report -> metrics.sanitized(report.counts()));
         registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail")));
-        registry.bind("jmsIngress", new JmsIngress(acceptor));
         PickupReadLock pickupReadLock = new PickupReadLock();
         pickupReadLock.setMinAge(settings.nonNegativeInt("mailroute.pickup.min-age-ms"));
         pickupReadLock.setCheckInterval(500);
         registry.bind("pickupReadLock", pickupReadLock);
+        registry.bind("jmsIngress", new JmsIngress(acceptor));
         registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName())));
-        Metrics metrics = new Metrics();
-        registry.bind("metrics", metrics);
-        acceptor.onAccepted(report -> metrics.sanitized(report.counts()));
+        return acceptor;
+    }
 
+    /** The delivery step of routes/delivery.camel.yaml, sending through camel-mail with MailRoute's SMTP client. */
+    private DeliveryProcessor delivery(CamelContext context, JobQueue queue, MessageAcceptor acceptor, Metrics metrics) throws Exception {
         DnsLookup dns = new DnsLookup(settings.dnsServers(), settings.duration("mailroute.dns.timeout"), 10_000);
         NextHopResolver resolver = new NextHopResolver(dns, settings.transports(), settings.get("mailroute.relayhost"),
                 settings.port("mailroute.smtp.port"));
-        SmtpSettings smtpSettings = new SmtpSettings(settings.heloName(), settings.duration("mailroute.smtp.connect-timeout"),
+        SmtpClient smtp = new SmtpClient(new SmtpSettings(settings.heloName(), settings.duration("mailroute.smtp.connect-timeout"),
                 settings.duration("mailroute.smtp.command-timeout"), settings.duration("mailroute.smtp.data-timeout"),
                 settings.positiveInt("mailroute.smtp.connection.max-messages"), settings.duration("mailroute.smtp.connection.max-idle"),
-                host -> TlsPolicy.parse(settings.tlsPolicyForHost(host)));
-        SmtpClient smtp = new SmtpClient(smtpSettings);
+                host -> TlsPolicy.parse(settings.tlsPolicyForHost(host))));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
                 smtp.close();
             }
         }, true, true);
-        registry.bind("camelMailSender", new CamelMailSender(smtp));
-        HopSender hopSender = new HopSender(context.createProducerTemplate(), new SevenBitConverter(settings.bool("mailroute.mime.convert-signed")));
+        context.getRegistry().bind("camelMailSender", new CamelMailSender(smtp));
+        HopSender hopSender = new HopSender(context.createProducerTemplate(),
+                new SevenBitConverter(settings.bool("mailroute.mime.convert-signed")));
         DsnBuilder dsn = new DsnBuilder(settings.heloName(), settings.get("mailroute.postmaster"), settings.duration("mailroute.queue.max-lifetime"));
-        registry.bind("delivery", new DeliveryProcessor(resolver, hopSender, queue,
-                new RetrySchedule(settings.retrySchedule(), new Random()), settings.duration("mailroute.queue.max-lifetime"),
-                settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics, clock,
-                settings.nonNegativeInt("mailroute.delivery.max-per-domain")));
+        return new DeliveryProcessor(resolver, hopSender, queue, new RetrySchedule(settings.retrySchedule(), new Random()),
+                settings.duration("mailroute.queue.max-lifetime"), settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics,
+                clock, settings.nonNegativeInt("mailroute.delivery.max-per-domain"));
+    }
 
+    /** The beans of routes/admin.camel.yaml and routes/housekeeping.camel.yaml. */
+    private void admin(CamelContext context, ActiveMQConnectionFactory artemis, EmbeddedBroker embedded, MessageAcceptor acceptor,
+                       Metrics metrics) throws Exception {
+        Registry registry = context.getRegistry();
         DeadLetterStore deadLetters = new DeadLetterStore(artemis);
         registry.bind("deadLetters", deadLetters);
         QueueStats stats = new QueueStats(artemis, embedded);
@@ -148,7 +172,8 @@ public class MailRouteConfiguration implements CamelConfiguration {
         registry.bind("apiAuth", new ApiAuth(settings.get("mailroute.api.token")));
         Health health = new Health(artemis, settings.dnsServers());
         registry.bind("health", health);
-        context.addStartupListener(new org.apache.camel.StartupListener() {
+        int httpPort = settings.port("mailroute.http.port");
+        context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
             }
@@ -156,7 +181,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
                 health.expectRunningRoutes(started);
-                answerUnavailableWhileTheSubmitRouteIsDown(started, settings.port("mailroute.http.port"));
+                answerUnavailableWhileTheSubmitRouteIsDown(started, httpPort);
             }
         });
     }
@@ -166,15 +191,14 @@ public class MailRouteConfiguration implements CamelConfiguration {
      * final; this last-resort handler answers 503 with Retry-After instead, so the client tries again.
      */
     private static void answerUnavailableWhileTheSubmitRouteIsDown(CamelContext context, int port) {
-        var router = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context,
-                org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
-            router = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context);
+            router = VertxPlatformHttpRouter.lookup(context);
         }
         if (router == null) {
             return;
         }
-        router.route(io.vertx.core.http.HttpMethod.POST, "/api/messages").order(Integer.MAX_VALUE - 1).handler(ctx -> {
+        router.route(HttpMethod.POST, "/api/messages").order(Integer.MAX_VALUE - 1).handler(ctx -> {
             if (!ctx.response().ended()) {
                 ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "5")
                         .end("{\"error\":\"message not queued: the submit route is not running right now (starting, stopping or"
@@ -184,10 +208,10 @@ public class MailRouteConfiguration implements CamelConfiguration {
     }
 
     private static void ensureFree(String key, String host, int port) {
-        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(host, port));
-        } catch (java.io.IOException e) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
             throw new Settings.SettingsException(key, String.valueOf(port), "cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "): is another MailRoute or another program using it?");
         }
@@ -195,7 +219,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
 
     private Set<String> allowedSenderDomains() {
         Set<String> s = new HashSet<>();
-        settings.csv("mailroute.sender.allowed-domains").forEach(d -> s.add(java.net.IDN.toASCII(d).toLowerCase(Locale.ROOT)));
+        settings.csv("mailroute.sender.allowed-domains").forEach(d -> s.add(IDN.toASCII(d).toLowerCase(Locale.ROOT)));
         return s;
     }
 }
