@@ -26,6 +26,7 @@ import com.mailroute.queue.JobQueue;
 import com.mailroute.routing.NextHop;
 import com.mailroute.routing.NextHopResolver;
 import com.mailroute.routing.ResolutionException;
+import com.mailroute.smtp.SmtpReply;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,7 +217,7 @@ public final class DeliveryProcessor {
 
     private static DsnBuilder.FailedRecipient failed(String recipient, String action, Outcome o, Instant now) {
         String host = o.remoteHost().isEmpty() ? null : o.remoteHost().replaceAll(" \\[.*", "");
-        com.mailroute.smtp.SmtpReply reply = o.replyCode() == 0 ? null : new com.mailroute.smtp.SmtpReply(o.replyCode(), o.classification().enhancedStatus(), o.reply());
+        SmtpReply reply = o.replyCode() == 0 ? null : new SmtpReply(o.replyCode(), o.classification().enhancedStatus(), o.reply());
         String status = o.classification().enhancedStatus();
         if (action.equals("delayed") && status.startsWith("5")) {
             status = "4" + status.substring(1);

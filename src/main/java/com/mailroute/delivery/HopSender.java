@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.mailroute.failure.Classification;
 import com.mailroute.failure.FailureClassifier;
+import com.mailroute.failure.Verdict;
 import com.mailroute.ingress.MailAddress;
 import com.mailroute.mime.CapabilityAdapter;
 import com.mailroute.mime.SevenBitConverter;
@@ -74,7 +75,7 @@ public final class HopSender {
         if (stage == SmtpStage.POLICY && rr.reply() != null) {
             // MailRoute's own refusal after reading the host's EHLO: the reason is ours, not a reply the server gave.
             String reason = rr.reply().text().replaceFirst("^\\d{3} (\\d\\.\\d{1,3}\\.\\d{1,3} )?", "");
-            c = new Classification(com.mailroute.failure.Verdict.PERMANENT, rr.reply().enhancedStatus(), reason);
+            c = new Classification(Verdict.PERMANENT, rr.reply().enhancedStatus(), reason);
         } else if (rr.reply() != null) {
             c = FailureClassifier.classify(rr.reply(), stage);
             code = rr.reply().code();
