@@ -12,6 +12,7 @@ import org.apache.camel.Exchange;
 
 /** The operator's HTTP API over the dead letters and the queue (routes/admin.camel.yaml). */
 public final class AdminApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DeadLetterStore deadLetters;
@@ -52,6 +53,14 @@ public final class AdminApi {
         }
     }
 
+    /** The broker (or another dependency) failed: a quick 503 the client can retry, one log line for the operator. */
+    public void unavailable(Exchange e) {
+        Exception ex = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.error("API request {} {} failed: {}", e.getMessage().getHeader(Exchange.HTTP_METHOD), e.getMessage().getHeader(Exchange.HTTP_PATH),
+                ex == null ? "unknown error" : ex.getMessage());
+        json(e, 503, Map.of("error", "unavailable, try again: " + (ex == null ? "unknown error" : ex.getMessage())));
+    }
+
     public void queue(Exchange e) {
         json(e, 200, stats.snapshot());
     }
@@ -68,11 +77,12 @@ public final class AdminApi {
         return dl;
     }
 
-    private void reply(Exchange e, Optional<DeadLetter> dl, String what) {
-        if (dl.isEmpty()) {
+    private void reply(Exchange e, java.util.List<DeadLetter> done, String what) {
+        if (done.isEmpty()) {
             json(e, 404, Map.of("error", "no dead letter with id " + id(e)));
         } else {
-            json(e, 200, Map.of("id", dl.get().id(), "status", what));
+            // One dead letter by its own id; every dead letter of a message by its queue id.
+            json(e, 200, Map.of("id", done.get(0).id(), "status", what, "ids", done.stream().map(DeadLetter::id).toList()));
         }
     }
 

@@ -51,6 +51,8 @@ public final class QueueStats {
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
+        // Submitted over JMS but not yet accepted (split into jobs): still MailRoute's to deliver.
+        out.put("submitted", browse(Queues.SUBMIT, new TreeMap<>(), 0));
         out.put("queued", queued);
         out.put("scheduled", scheduled);
         out.put("dead", dead);

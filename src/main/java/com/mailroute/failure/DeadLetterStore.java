@@ -44,7 +44,7 @@ public final class DeadLetterStore {
     }
 
     /** Moves the dead letter back into delivery as a fresh job (attempts and lifetime start again). */
-    public Optional<DeadLetter> retry(String id, Instant now) {
+    public List<DeadLetter> retry(String id, Instant now) {
         return take(selector(id), (session, dl) -> {
             DeliveryJob job = dl.job().fresh(now);
             BytesMessage m = session.createBytesMessage();
@@ -54,12 +54,12 @@ public final class DeadLetterStore {
             }
             session.createProducer(session.createQueue(Queues.OUTBOUND)).send(m);
             LOG.info("dead letter {} (id={} domain={}) retried: back in delivery for {}", dl.id(), dl.job().queueId(), dl.job().domain(), dl.recipients());
-        }).stream().findFirst();
+        });
     }
 
-    public Optional<DeadLetter> delete(String id) {
+    public List<DeadLetter> delete(String id) {
         return take(selector(id), (session, dl) ->
-                LOG.info("dead letter {} (id={} domain={}) deleted", dl.id(), dl.job().queueId(), dl.job().domain())).stream().findFirst();
+                LOG.info("dead letter {} (id={} domain={}) deleted", dl.id(), dl.job().queueId(), dl.job().domain()));
     }
 
     /** Removes dead letters whose last attempt is older than the cutoff; one log line each. */
@@ -126,10 +126,11 @@ public final class DeadLetterStore {
         return DeadLetter.fromProperties(props, body);
     }
 
+    /** A dead letter's own id, or a queue id (as in logs and DSNs): then every dead letter of that message. */
     private static String selector(String id) {
         if (!id.matches("[A-Za-z0-9.\\-]{1,100}")) {
             throw new IllegalArgumentException("'" + id + "' is not a dead letter id");
         }
-        return DeadLetter.ID + " = '" + id + "'";
+        return DeadLetter.ID + " = '" + id + "' OR " + com.mailroute.queue.DeliveryJob.QUEUE_ID + " = '" + id + "'";
     }
 }

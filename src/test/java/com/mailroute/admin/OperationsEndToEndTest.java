@@ -184,6 +184,19 @@ class OperationsEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> smtp.received().stream().anyMatch(t -> t.recipients().contains("secured@example.org")));
     }
 
+    @Test
+    void apiShouldAnswer503WithOneLogLineWhenTheBrokerIsGone() throws Exception {
+        relay = relay(Map.of());
+        assertThat(JSON.readTree(relay.get("/api/queue").body()).get("submitted").asInt()).isZero();
+        relay.camel().getRegistry().lookupByNameAndType("embeddedBroker", com.mailroute.broker.EmbeddedBroker.class).server().stop();
+
+        var r = relay.get("/api/queue");
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).startsWith("unavailable, try again: ");
+        assertThat(relay.get("/observe/health").statusCode()).isEqualTo(503);
+    }
+
     private void sendJms(String message) throws Exception {
         try (Connection c = new ActiveMQConnectionFactory(relay.brokerUrl()).createConnection();
              Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {

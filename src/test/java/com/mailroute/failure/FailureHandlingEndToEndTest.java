@@ -150,6 +150,10 @@ class FailureHandlingEndToEndTest {
         JsonNode first = dls.stream().filter(d -> d.get("recipients").get(0).asText().equals("a@qmail.test")).findFirst().orElseThrow();
         JsonNode second = dls.stream().filter(d -> d.get("recipients").get(0).asText().equals("b@qmail.test")).findFirst().orElseThrow();
 
+        // The queue id from the logs and the DSN finds the message's dead letters too.
+        assertThat(new String(relay.get("/api/dead-letters/" + second.get("queueId").asText() + "/message").body()))
+                .contains("Subject: second");
+
         smtp.policy(data -> null);
         var retried = relay.request("POST", "/api/dead-letters/" + first.get("id").asText() + "/retry", Map.of());
         assertThat(retried.statusCode()).isEqualTo(200);
