@@ -56,6 +56,7 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  * Wires MailRoute's beans into the Camel registry; the routes in routes/*.yaml refer to them by name.
  */
 public class MailRouteConfiguration implements CamelConfiguration {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MailRouteConfiguration.class);
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
 
@@ -182,6 +183,14 @@ public class MailRouteConfiguration implements CamelConfiguration {
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
                 health.expectRunningRoutes(started);
                 answerUnavailableWhileTheSubmitRouteIsDown(started, httpPort);
+                // Camel's own endpoint summary prints the wildcard address; this line says where MailRoute really listens.
+                LOG.info("MailRoute ready: API http://{}:{}/api/messages, console http://{}:{}/hawtio, broker {}, data {}, next hop {}",
+                        settings.get("mailroute.http.host"), httpPort, settings.get("mailroute.console.host"),
+                        settings.port("mailroute.console.port"), embedded != null
+                                ? "embedded (tcp://" + settings.get("mailroute.broker.host") + ":" + settings.port("mailroute.broker.port") + ")"
+                                : settings.get("mailroute.broker.url"),
+                        settings.dataDir(), settings.get("mailroute.relayhost").isEmpty() ? "MX via DNS "
+                                + (settings.dnsServers().isEmpty() ? "(system resolvers)" : settings.dnsServers()) : "relayhost " + settings.get("mailroute.relayhost"));
             }
         });
     }
