@@ -11,6 +11,7 @@
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PEERS_DIR_GIVEN=${PEERS_DIR:+yes}
 PEERS_DIR=${PEERS_DIR:-$REPO_ROOT/target/peers}
 ARTEMIS_VERSION=2.56.0
 ARTEMIS_PORT=61617
@@ -424,8 +425,19 @@ cmd_start() {
   export PATH=$PATH:/usr/sbin:/sbin
   install_packages
   mkdir -p "$PEERS_DIR/pids"
-  PEERS_DIR=$(cd "$PEERS_DIR" && pwd)
-  # Postfix daemons and the delivery user work inside the state directory.
+  PEERS_DIR=$(cd "$PEERS_DIR" && pwd -P)
+  # Postfix daemons and the delivery user work inside the state directory. A checkout under a private
+  # directory (mktemp -d, a home directory) is not reachable for them: keep the state under /var/tmp
+  # and leave target/peers as a link to it, so the tests find peers.env where they always look.
+  if [[ -z ${PEERS_DIR_GIVEN:-} ]] && ! runuser -u postfix -- test -x "$PEERS_DIR"; then
+    local outside
+    outside=/var/tmp/mailroute-peers-$(printf %s "$REPO_ROOT" | sha1sum | cut -c1-12)
+    mkdir -p "$outside/pids"
+    chmod 755 "$outside"
+    rm -rf "$REPO_ROOT/target/peers"
+    ln -s "$outside" "$REPO_ROOT/target/peers"
+    PEERS_DIR=$outside
+  fi
   for u in postfix "$PEER_USER"; do
     runuser -u "$u" -- test -x "$PEERS_DIR" ||
       die "user $u cannot reach $PEERS_DIR (a parent directory is not searchable); set PEERS_DIR elsewhere, e.g. /var/tmp/mailroute-peers"
@@ -441,7 +453,7 @@ cmd_start() {
 cmd_stop() {
   export PATH=$PATH:/usr/sbin:/sbin
   [[ -d $PEERS_DIR ]] || { log "nothing started ($PEERS_DIR missing)"; return 0; }
-  PEERS_DIR=$(cd "$PEERS_DIR" && pwd)
+  PEERS_DIR=$(cd "$PEERS_DIR" && pwd -P)
   stop_recorded artemis "$PEERS_DIR/artemis/broker"
   stop_sinks
   stop_postfix lenient
@@ -453,7 +465,7 @@ cmd_stop() {
 cmd_status() {
   export PATH=$PATH:/usr/sbin:/sbin
   [[ -d $PEERS_DIR ]] || { echo "nothing started ($PEERS_DIR missing)"; return 3; }
-  PEERS_DIR=$(cd "$PEERS_DIR" && pwd)
+  PEERS_DIR=$(cd "$PEERS_DIR" && pwd -P)
   local down=0 spec name addr
   report() { # name, detail, check command...
     local n=$1 detail=$2
