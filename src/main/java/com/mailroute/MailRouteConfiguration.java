@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Locale;
-import java.util.Random;
 import java.util.Set;
 
 import com.mailroute.admin.AdminApi;
@@ -152,7 +151,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         HopSender hopSender = new HopSender(context.createProducerTemplate(),
                 new SevenBitConverter(settings.bool("mailroute.mime.convert-signed")));
         DsnBuilder dsn = new DsnBuilder(settings.heloName(), settings.get("mailroute.postmaster"), settings.duration("mailroute.queue.max-lifetime"));
-        return new DeliveryProcessor(resolver, hopSender, queue, new RetrySchedule(settings.retrySchedule(), new Random()),
+        return new DeliveryProcessor(resolver, hopSender, queue, settings.retrySchedule(),
                 settings.duration("mailroute.queue.max-lifetime"), settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics,
                 clock, settings.nonNegativeInt("mailroute.delivery.max-per-domain"));
     }

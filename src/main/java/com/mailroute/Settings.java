@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +19,9 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.mailroute.failure.Durations;
+import com.mailroute.failure.RetrySchedule;
+
 /**
  * MailRoute's settings: built-in defaults, then application.properties (classpath, then the
  * working directory), then environment variables (MAILROUTE_SMTP_PORT), then -D system properties.
@@ -27,7 +29,6 @@ import java.util.regex.Pattern;
  */
 public final class Settings {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|K|M|G)?", Pattern.CASE_INSENSITIVE);
     private static final List<String> PER_DOMAIN_PREFIXES = List.of("mailroute.transport.", "mailroute.tls.");
 
@@ -221,40 +222,21 @@ public final class Settings {
     }
 
     /** "30s", "5m", "4h", "5d", "500ms"; "0" is zero. */
+    /** "30s", "5m", "4h", "5d", "500ms"; "0" is zero (the grammar of {@link Durations}). */
     public Duration duration(String key) {
         try {
-            return parseDuration(get(key));
+            return Durations.parse(get(key));
         } catch (IllegalArgumentException e) {
             throw new SettingsException(key, get(key), e.getMessage());
         }
     }
 
-    public static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.strip());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration: use a number followed by ms, s, m, h or d");
+    public RetrySchedule retrySchedule() {
+        try {
+            return RetrySchedule.parse(get("mailroute.retry.schedule"));
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException("mailroute.retry.schedule", get("mailroute.retry.schedule"), e.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofSeconds(n);
-        };
-    }
-
-    public List<Duration> retrySchedule() {
-        List<Duration> delays = new ArrayList<>();
-        for (String part : get("mailroute.retry.schedule").split(",")) {
-            try {
-                delays.add(parseDuration(part));
-            } catch (IllegalArgumentException e) {
-                throw new SettingsException("mailroute.retry.schedule", get("mailroute.retry.schedule"), e.getMessage());
-            }
-        }
-        return delays;
     }
 
     /** Bytes from "35MB", "512KB", "1048576". */

@@ -64,7 +64,7 @@ class SettingsTest {
         assertThat(s.size("mailroute.message.max-size")).isEqualTo(35L * 1024 * 1024);
         assertThat(s.duration("mailroute.queue.max-lifetime")).isEqualTo(Duration.ofDays(5));
         assertThat(s.duration("mailroute.delay-warning")).isEqualTo(Duration.ofHours(4));
-        assertThat(s.retrySchedule()).containsExactly(Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(20),
+        assertThat(s.retrySchedule().delays()).containsExactly(Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(20),
                 Duration.ofMinutes(40), Duration.ofMinutes(80), Duration.ofMinutes(160), Duration.ofHours(4));
         assertThat(s.positiveInt("mailroute.delivery.consumers")).isEqualTo(4);
         assertThat(s.get("mailroute.tls")).isEqualTo("may");
@@ -189,7 +189,6 @@ class SettingsTest {
     @ParameterizedTest
     @CsvSource({
             "500ms, PT0.5S",
-            "30, PT30S",
             "30s, PT30S",
             "5m, PT5M",
             "4h, PT4H",
@@ -207,6 +206,7 @@ class SettingsTest {
             "mailroute.broker.port         | eighty         | not a whole number",
             "mailroute.delivery.consumers  | 0              | must be 1 or more",
             "mailroute.dns.timeout         | 5 minutes      | is not a duration",
+            "mailroute.dns.timeout         | 30             | is not a duration",
             "mailroute.queue.max-lifetime  | 1.5d           | is not a duration",
             "mailroute.retry.schedule      | 5m,soon,1h     | 'soon' is not a duration",
             "mailroute.message.max-size    | 35 megabytes   | not a size",

@@ -35,6 +35,11 @@ public final class RetrySchedule {
         this.random = Objects.requireNonNull(random, "random");
     }
 
+    /** The delays as configured, without jitter. */
+    public List<Duration> delays() {
+        return delays;
+    }
+
     /**
      * Parses a comma-separated list of durations such as {@link #DEFAULT_SPEC}; throws
      * {@link IllegalArgumentException} naming the position and text of a bad element.
