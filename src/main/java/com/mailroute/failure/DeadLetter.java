@@ -1,12 +1,14 @@
 package com.mailroute.failure;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.mailroute.queue.DeliveryJob;
+
+import static com.mailroute.queue.DeliveryJob.number;
+import static com.mailroute.queue.DeliveryJob.string;
 
 /**
  * A job MailRoute gave up on, with the evidence: the final reply exactly as received, who gave it,
@@ -33,8 +35,8 @@ public record DeadLetter(String id, DeliveryJob job, int replyCode, String enhan
 
     public static DeadLetter fromProperties(Map<String, Object> p, byte[] message) {
         DeliveryJob job = DeliveryJob.fromHeaders(p, message);
-        return new DeadLetter(str(p, ID), job, (int) num(p, "ReplyCode"), str(p, "EnhancedStatus"), str(p, "Reply"),
-                str(p, "RemoteHost"), str(p, "Stage"), Instant.ofEpochMilli(num(p, "LastAttempt")), str(p, "Reason"));
+        return new DeadLetter(string(p, ID), job, (int) number(p, "ReplyCode", 0), string(p, "EnhancedStatus"), string(p, "Reply"),
+                string(p, "RemoteHost"), string(p, "Stage"), Instant.ofEpochMilli(number(p, "LastAttempt", 0)), string(p, "Reason"));
     }
 
     /** The JSON fields of GET /api/dead-letters (DESIGN.md contract). */
@@ -60,22 +62,5 @@ public record DeadLetter(String id, DeliveryJob job, int replyCode, String enhan
 
     public List<String> recipients() {
         return job.recipients();
-    }
-
-    private static String str(Map<String, Object> p, String k) {
-        Object v = p.get(k);
-        return v == null ? "" : v.toString();
-    }
-
-    private static long num(Map<String, Object> p, String k) {
-        Object v = p.get(k);
-        if (v instanceof Number n) {
-            return n.longValue();
-        }
-        return v == null || v.toString().isEmpty() ? 0 : Long.parseLong(v.toString());
-    }
-
-    static List<String> split(String csv) {
-        return csv.isEmpty() ? List.of() : Arrays.asList(csv.split(","));
     }
 }

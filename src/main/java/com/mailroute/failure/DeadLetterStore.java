@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import com.mailroute.broker.Queues;
 import com.mailroute.queue.DeliveryJob;
+import com.mailroute.queue.JobQueue;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -46,13 +47,7 @@ public final class DeadLetterStore {
     /** Moves the dead letter back into delivery as a fresh job (attempts and lifetime start again). */
     public List<DeadLetter> retry(String id, Instant now) {
         return take(selector(id), (session, dl) -> {
-            DeliveryJob job = dl.job().fresh(now);
-            BytesMessage m = session.createBytesMessage();
-            m.writeBytes(job.message());
-            for (Map.Entry<String, Object> e : job.properties().entrySet()) {
-                m.setObjectProperty(e.getKey(), e.getValue());
-            }
-            session.createProducer(session.createQueue(Queues.OUTBOUND)).send(m);
+            JobQueue.send(session, JobQueue.Outgoing.job(Queues.OUTBOUND, dl.job().fresh(now)));
             LOG.info("dead letter {} (id={} domain={}) retried: back in delivery for {}", dl.id(), dl.job().queueId(), dl.job().domain(), dl.recipients());
         });
     }

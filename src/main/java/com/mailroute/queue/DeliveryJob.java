@@ -73,12 +73,14 @@ public record DeliveryJob(String queueId, String jobId, String sender, List<Stri
         return new DeliveryJob(queueId, jobId, sender, recipients, domain, now, wayIn, 0, null, sanitizeReport, false, message);
     }
 
-    static String string(Map<String, Object> h, String key) {
+    /** A JMS property as text, "" when absent. */
+    public static String string(Map<String, Object> h, String key) {
         Object v = h.get(key);
         return v == null ? "" : v.toString();
     }
 
-    static long number(Map<String, Object> h, String key, long dflt) {
+    /** A JMS property as a number, whether it travelled as a number or as text. */
+    public static long number(Map<String, Object> h, String key, long dflt) {
         Object v = h.get(key);
         if (v instanceof Number n) {
             return n.longValue();

@@ -39,17 +39,7 @@ public final class JobQueue {
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
             try {
                 for (Outgoing o : messages) {
-                    BytesMessage m = session.createBytesMessage();
-                    m.writeBytes(o.body());
-                    for (Map.Entry<String, Object> e : o.properties().entrySet()) {
-                        m.setObjectProperty(e.getKey(), e.getValue());
-                    }
-                    try (MessageProducer producer = session.createProducer(session.createQueue(o.queue()))) {
-                        if (!o.delay().isZero() && !o.delay().isNegative()) {
-                            producer.setDeliveryDelay(o.delay().toMillis());
-                        }
-                        producer.send(m);
-                    }
+                    send(session, o);
                 }
                 session.commit();
             } catch (JMSException | RuntimeException e) {
@@ -58,6 +48,21 @@ public final class JobQueue {
             }
         } catch (JMSException e) {
             throw new BrokerUnavailableException("the broker did not commit the message: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends one message within the session's transaction; the caller commits. */
+    public static void send(Session session, Outgoing o) throws JMSException {
+        BytesMessage m = session.createBytesMessage();
+        m.writeBytes(o.body());
+        for (Map.Entry<String, Object> e : o.properties().entrySet()) {
+            m.setObjectProperty(e.getKey(), e.getValue());
+        }
+        try (MessageProducer producer = session.createProducer(session.createQueue(o.queue()))) {
+            if (!o.delay().isZero() && !o.delay().isNegative()) {
+                producer.setDeliveryDelay(o.delay().toMillis());
+            }
+            producer.send(m);
         }
     }
 
