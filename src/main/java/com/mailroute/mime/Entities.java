@@ -23,6 +23,17 @@ final class Entities {
     private Entities() {
     }
 
+    private static final java.util.regex.Pattern EIGHT_BIT_LABEL = java.util.regex.Pattern.compile(
+            "(?im)^content-transfer-encoding:\\s*(8bit|binary)");
+
+    /**
+     * A cheap text scan: false means no entity can be labelled 8bit or binary. True may also come from text that only
+     * looks like such a header (then the MIME structure is parsed to know).
+     */
+    static boolean mayDeclareEightBit(byte[] message) {
+        return EIGHT_BIT_LABEL.matcher(new String(message, java.nio.charset.StandardCharsets.ISO_8859_1)).find();
+    }
+
     static boolean hasEightBit(byte[] bytes) {
         for (byte b : bytes) {
             if (b < 0) {

@@ -30,6 +30,13 @@ public final class MessageNeeds {
 
     /** What a message needs from the next hop. */
     public static MessageNeeds of(byte[] message, String envelopeSender, List<String> envelopeRecipients) {
+        boolean envelopeUtf8 = hasUtf8LocalPart(envelopeSender)
+                || envelopeRecipients.stream().anyMatch(MessageNeeds::hasUtf8LocalPart);
+        if (!Entities.hasEightBit(message) && !Entities.mayDeclareEightBit(message)) {
+            // Most mail: pure 7-bit with no 8bit/binary label has no 8-bit part, no UTF-8 header address and nothing
+            // signed to convert, so the MIME structure need not be parsed on every delivery attempt.
+            return new MessageNeeds(false, envelopeUtf8, false);
+        }
         Walk walk = new Walk();
         try {
             walk.visit(ParsedMessage.parse(message));
@@ -38,8 +45,6 @@ public final class MessageNeeds {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        boolean envelopeUtf8 = hasUtf8LocalPart(envelopeSender)
-                || envelopeRecipients.stream().anyMatch(MessageNeeds::hasUtf8LocalPart);
         return new MessageNeeds(Entities.hasEightBit(message) || walk.declaredEightBit,
                 envelopeUtf8 || walk.utf8LocalPart, walk.signedNeedsConversion);
     }
