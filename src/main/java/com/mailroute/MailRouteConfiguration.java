@@ -35,7 +35,6 @@ import com.mailroute.queue.JobQueue;
 import com.mailroute.routing.DnsLookup;
 import com.mailroute.routing.NextHopResolver;
 import com.mailroute.sanitize.MessageSanitizer;
-import com.mailroute.smtp.CamelMailSender;
 import com.mailroute.smtp.SmtpClient;
 import com.mailroute.smtp.SmtpSettings;
 import com.mailroute.smtp.TlsPolicy;
@@ -80,15 +79,16 @@ public class MailRouteConfiguration implements CamelConfiguration {
         ActiveMQConnectionFactory artemis = connectionFactory(embedded);
         registry.bind("artemisConnectionFactory", ConnectionFactory.class, artemis);
         context.addComponent("jms", JmsComponent.jmsComponent(artemis));
+        // HTTP and pickup commits run on many threads at once: a session each, kept for the next commit.
         CachingConnectionFactory producers = new CachingConnectionFactory(artemis);
-        producers.setSessionCacheSize(10);
+        producers.setSessionCacheSize(64);
         JobQueue queue = new JobQueue(producers);
         registry.bind("jobQueue", queue);
 
         Metrics metrics = new Metrics();
         registry.bind("metrics", metrics);
         MessageAcceptor acceptor = ingress(registry, queue, metrics);
-        registry.bind("delivery", delivery(context, queue, acceptor, metrics));
+        registry.bind("delivery", delivery(context, acceptor, metrics));
         admin(context, artemis, embedded, acceptor, metrics);
     }
 
@@ -127,13 +127,13 @@ public class MailRouteConfiguration implements CamelConfiguration {
         pickupReadLock.setMinAge(settings.nonNegativeInt("mailroute.pickup.min-age-ms"));
         pickupReadLock.setCheckInterval(500);
         registry.bind("pickupReadLock", pickupReadLock);
-        registry.bind("jmsIngress", new JmsIngress(acceptor));
+        registry.bind("jmsIngress", new JmsIngress(acceptor, clock));
         registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName())));
         return acceptor;
     }
 
-    /** The delivery step of routes/delivery.camel.yaml, sending through camel-mail with MailRoute's SMTP client. */
-    private DeliveryProcessor delivery(CamelContext context, JobQueue queue, MessageAcceptor acceptor, Metrics metrics) throws Exception {
+    /** The delivery steps of routes/delivery.camel.yaml, sending with MailRoute's connection-reusing SMTP client. */
+    private DeliveryProcessor delivery(CamelContext context, MessageAcceptor acceptor, Metrics metrics) throws Exception {
         DnsLookup dns = new DnsLookup(settings.dnsServers(), settings.duration("mailroute.dns.timeout"), 10_000);
         NextHopResolver resolver = new NextHopResolver(dns, settings.transports(), settings.get("mailroute.relayhost"),
                 settings.port("mailroute.smtp.port"));
@@ -147,13 +147,11 @@ public class MailRouteConfiguration implements CamelConfiguration {
                 smtp.close();
             }
         }, true, true);
-        context.getRegistry().bind("camelMailSender", new CamelMailSender(smtp));
-        HopSender hopSender = new HopSender(context.createProducerTemplate(),
-                new SevenBitConverter(settings.bool("mailroute.mime.convert-signed")));
+        HopSender hopSender = new HopSender(smtp, new SevenBitConverter(settings.bool("mailroute.mime.convert-signed")));
         DsnBuilder dsn = new DsnBuilder(settings.heloName(), settings.get("mailroute.postmaster"), settings.duration("mailroute.queue.max-lifetime"));
-        return new DeliveryProcessor(resolver, hopSender, queue, settings.retrySchedule(),
-                settings.duration("mailroute.queue.max-lifetime"), settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics,
-                clock, settings.nonNegativeInt("mailroute.delivery.max-per-domain"));
+        return new DeliveryProcessor(resolver, hopSender, settings.retrySchedule(), settings.duration("mailroute.queue.max-lifetime"),
+                settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics, clock,
+                settings.nonNegativeInt("mailroute.delivery.max-per-domain"), settings.positiveInt("mailroute.delivery.max-internal-errors"));
     }
 
     /** The beans of routes/admin.camel.yaml and routes/housekeeping.camel.yaml. */

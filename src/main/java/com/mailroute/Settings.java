@@ -117,6 +117,8 @@ public final class Settings {
         port("mailroute.broker.port");
         port("mailroute.smtp.port");
         positiveInt("mailroute.delivery.consumers");
+        positiveInt("mailroute.delivery.max-internal-errors");
+        positiveInt("mailroute.submit.consumers");
         nonNegativeInt("mailroute.delivery.max-per-domain");
         positiveInt("mailroute.smtp.connection.max-messages");
         duration("mailroute.dns.timeout");

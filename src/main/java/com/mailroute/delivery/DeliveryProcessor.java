@@ -23,27 +23,36 @@ import com.mailroute.ingress.QueueIds;
 import com.mailroute.ingress.Submission;
 import com.mailroute.queue.DeliveryJob;
 import com.mailroute.queue.JobQueue;
+import com.mailroute.queue.OutgoingMessages;
 import com.mailroute.routing.NextHop;
 import com.mailroute.routing.NextHopResolver;
 import com.mailroute.routing.ResolutionException;
 import com.mailroute.smtp.SmtpReply;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One delivery attempt of one job: resolve the next hops, try them in order, and settle every
- * recipient — delivered, rescheduled (only the failed ones, with Artemis scheduled delivery, so the
- * consumer never waits), or dead-lettered with the evidence and a DSN to the sender.
+ * The steps of routes/delivery.camel.yaml, one attempt of one job: {@link #begin} reads the job, {@link #send} resolves
+ * the next hops and tries them in order, {@link #settle} decides for every recipient — delivered, rescheduled (only the
+ * failed ones, with Artemis scheduled delivery, so the consumer never waits), or dead-lettered with the evidence and a
+ * DSN to the sender. Settling writes nothing itself: it leaves the messages to write in the exchange properties
+ * {@value #RESCHEDULED}, {@value #DEAD_LETTERS} and {@value #NOTICES}, and the route's jms: producers send them in
+ * the transaction that consumed the job, so the job and its outcome are committed together.
  */
 public final class DeliveryProcessor {
+    public static final String RESCHEDULED = "rescheduled";
+    public static final String DEAD_LETTERS = "deadLetters";
+    public static final String NOTICES = "notices";
+    public static final String POSTPONED = "postponed";
+    static final String ATTEMPT = "MailRouteAttempt";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
     private static final Duration DOMAIN_BUSY_DELAY = Duration.ofSeconds(2);
     private static final int DSN_WHOLE_MESSAGE_LIMIT = 256 * 1024;
 
     private final NextHopResolver resolver;
     private final HopSender hopSender;
-    private final JobQueue queue;
     private final RetrySchedule schedule;
     private final Duration maxLifetime;
     private final Duration delayWarning;
@@ -52,13 +61,14 @@ public final class DeliveryProcessor {
     private final Metrics metrics;
     private final Clock clock;
     private final int maxPerDomain;
+    private final int maxInternalErrors;
     private final Map<String, Semaphore> busyDomains = new ConcurrentHashMap<>();
 
-    public DeliveryProcessor(NextHopResolver resolver, HopSender hopSender, JobQueue queue, RetrySchedule schedule,
-                             Duration maxLifetime, Duration delayWarning, DsnBuilder dsn, MessageAcceptor acceptor, Metrics metrics, Clock clock, int maxPerDomain) {
+    public DeliveryProcessor(NextHopResolver resolver, HopSender hopSender, RetrySchedule schedule, Duration maxLifetime,
+                             Duration delayWarning, DsnBuilder dsn, MessageAcceptor acceptor, Metrics metrics, Clock clock,
+                             int maxPerDomain, int maxInternalErrors) {
         this.resolver = resolver;
         this.hopSender = hopSender;
-        this.queue = queue;
         this.schedule = schedule;
         this.maxLifetime = maxLifetime;
         this.delayWarning = delayWarning;
@@ -67,38 +77,79 @@ public final class DeliveryProcessor {
         this.metrics = metrics;
         this.clock = clock;
         this.maxPerDomain = maxPerDomain;
+        this.maxInternalErrors = maxInternalErrors;
     }
 
-    public void deliver(Exchange exchange) {
+    /** One attempt in progress: the job as consumed and, once sent, what happened to each recipient. */
+    static final class Attempt {
+        final DeliveryJob job;
+        final Instant startedAt;
+        List<Outcome> outcomes = List.of();
+        boolean internalError;
+
+        Attempt(DeliveryJob job, Instant startedAt) {
+            this.job = job;
+            this.startedAt = startedAt;
+        }
+    }
+
+    /**
+     * Reads the job. When its domain already has its share of deliveries running, puts it back for a moment (without
+     * counting an attempt and without holding this consumer) and sets {@value #POSTPONED}: the route skips the attempt.
+     */
+    public void begin(Exchange exchange) {
         DeliveryJob job = DeliveryJob.fromHeaders(exchange.getMessage().getHeaders(), exchange.getMessage().getBody(byte[].class));
-        Semaphore slots = maxPerDomain > 0 ? busyDomains.computeIfAbsent(job.domain(), d -> new Semaphore(maxPerDomain)) : null;
-        if (slots != null && !slots.tryAcquire()) {
-            // The domain already has its share of connections: put the job back for a moment, without
-            // counting an attempt and without holding this consumer.
-            queue.commit(List.of(JobQueue.Outgoing.job(Queues.OUTBOUND, job).delayed(DOMAIN_BUSY_DELAY)));
-            LOG.debug("postponed id={} domain={}: {} deliveries already running for the domain", job.queueId(), job.domain(), maxPerDomain);
-            return;
+        exchange.getMessage().getHeaders().clear();
+        exchange.setProperty(RESCHEDULED, List.of());
+        exchange.setProperty(DEAD_LETTERS, List.of());
+        exchange.setProperty(NOTICES, List.of());
+        exchange.setProperty(POSTPONED, false);
+        if (maxPerDomain > 0) {
+            Semaphore slots = busyDomains.computeIfAbsent(job.domain(), d -> new Semaphore(maxPerDomain));
+            if (!slots.tryAcquire()) {
+                write(exchange, RESCHEDULED, List.of(JobQueue.Outgoing.job(Queues.OUTBOUND, job).delayed(DOMAIN_BUSY_DELAY)));
+                LOG.debug("postponed id={} domain={}: {} deliveries already running for the domain", job.queueId(), job.domain(), maxPerDomain);
+                exchange.setProperty(POSTPONED, true);
+                return;
+            }
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    slots.release();
+                }
+            });
         }
+        Instant now = clock.instant();
+        exchange.setProperty(ATTEMPT, new Attempt(job.afterAttempt(now), now));
+    }
+
+    /** Resolves the next hops and tries them in order until one takes the transaction (the MX loop). */
+    public void send(Exchange exchange) {
+        Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
         try {
-            Instant now = clock.instant();
-            DeliveryJob attempt = job.afterAttempt(now);
-            List<Outcome> outcomes;
-            try {
-                outcomes = attempt(attempt);
-            } catch (RuntimeException e) {
-                // A fault of ours must not loop on the broker or lose the job: it waits its turn like any transient failure.
-                LOG.error("deferred id={} domain={}: MailRoute error during delivery: {}", job.queueId(), job.domain(), e.toString(), e);
-                Classification c = new Classification(Verdict.TRANSIENT, "4.3.0", "MailRoute error during delivery: " + e);
-                outcomes = attempt.recipients().stream().map(r -> new Outcome(r, c, 0, "", "", "", "")).toList();
-            }
-            outcomes.stream().filter(o -> !o.note().isEmpty()).findFirst()
-                    .ifPresent(o -> exchange.getMessage().setHeader("MailRouteAdapted", o.note()));
-            settle(attempt, outcomes, now);
-        } finally {
-            if (slots != null) {
-                slots.release();
-            }
+            attempt.outcomes = attempt(attempt.job);
+        } catch (RuntimeException e) {
+            // A fault of ours must not loop on the broker or lose the job: it waits its turn like a transient failure,
+            // and when it repeats on every attempt it is a bug, not bad luck: the job becomes a dead letter that says so.
+            attempt.internalError = true;
+            DeliveryJob job = attempt.job.withInternalErrors(attempt.job.internalErrors() + 1);
+            boolean giveUp = job.internalErrors() >= maxInternalErrors;
+            Classification c = giveUp
+                    ? new Classification(Verdict.PERMANENT, "5.3.0", "MailRoute internal error on " + job.internalErrors()
+                            + " attempts in a row (a bug in MailRoute: please report it with this reason): " + e)
+                    : new Classification(Verdict.TRANSIENT, "4.3.0", "MailRoute error during delivery: " + e);
+            LOG.error("{} id={} domain={}: MailRoute error during delivery ({} of {} allowed in a row{}): {}", giveUp ? "failed" : "deferred",
+                    job.queueId(), job.domain(), job.internalErrors(), maxInternalErrors,
+                    giveUp ? "; giving up: this is a bug in MailRoute, please report it" : "", e.toString(), e);
+            attempt.outcomes = job.recipients().stream().map(r -> new Outcome(r, c, 0, "", "", "", "")).toList();
         }
+    }
+
+    /** Decides every recipient's fate and leaves what must be written for the route's producers. */
+    public void settle(Exchange exchange) {
+        Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
+        DeliveryJob job = attempt.job.withInternalErrors(attempt.internalError ? attempt.job.internalErrors() + 1 : 0);
+        settle(exchange, job, attempt.outcomes, attempt.startedAt);
     }
 
     /** What happened to one recipient in this attempt, with the evidence. */
@@ -129,7 +180,7 @@ public final class DeliveryProcessor {
         return last.outcomes();
     }
 
-    private void settle(DeliveryJob job, List<Outcome> outcomes, Instant now) {
+    private void settle(Exchange exchange, DeliveryJob job, List<Outcome> outcomes, Instant now) {
         List<String> retry = new ArrayList<>();
         Map<String, Outcome> transientOutcomes = new LinkedHashMap<>();
         Map<String, List<Outcome>> dead = new LinkedHashMap<>();
@@ -159,7 +210,8 @@ public final class DeliveryProcessor {
                 case PERMANENT -> dead.computeIfAbsent(key(o), k -> new ArrayList<>()).add(o);
             }
         }
-        List<JobQueue.Outgoing> out = new ArrayList<>();
+        List<JobQueue.Outgoing> rescheduled = new ArrayList<>();
+        List<JobQueue.Outgoing> deadLetterMessages = new ArrayList<>();
         List<DsnBuilder.FailedRecipient> bounced = new ArrayList<>();
         List<DsnBuilder.FailedRecipient> delayed = new ArrayList<>();
         DeliveryJob retryJob = null;
@@ -172,7 +224,7 @@ public final class DeliveryProcessor {
                 retryJob = retryJob.delayWarningSent();
             }
             Duration delay = schedule.delayAfter(job.attempts());
-            out.add(JobQueue.Outgoing.job(Queues.OUTBOUND, retryJob).delayed(delay));
+            rescheduled.add(JobQueue.Outgoing.job(Queues.OUTBOUND, retryJob).delayed(delay));
             LOG.info("rescheduled id={} domain={} rcpts={} attempt={} host={} stage={} next in {}: {}", job.queueId(), job.domain(), retry,
                     job.attempts(), lastTransient.remoteHost().isEmpty() ? "-" : lastTransient.remoteHost(), lastTransient.stage(),
                     human(delay), lastTransient.classification().reason());
@@ -184,34 +236,47 @@ public final class DeliveryProcessor {
             DeadLetter dl = new DeadLetter(QueueIds.next(), job.withRecipients(rcpts), o.replyCode(), o.classification().enhancedStatus(),
                     o.reply(), o.remoteHost(), o.stage(), now, o.classification().reason());
             deadLetters.add(dl);
-            out.add(new JobQueue.Outgoing(Queues.DEAD, job.message(), dl.properties(), Duration.ZERO));
+            deadLetterMessages.add(new JobQueue.Outgoing(Queues.DEAD, job.message(), dl.properties(), Duration.ZERO));
             group.forEach(g -> bounced.add(failed(g.recipient(), "failed", g, now)));
         }
-        queue.commit(out);
+        write(exchange, RESCHEDULED, rescheduled);
+        write(exchange, DEAD_LETTERS, deadLetterMessages);
         for (DeadLetter dl : deadLetters) {
             metrics.bounced(job.domain());
             metrics.dead(job.domain());
             LOG.warn("dead letter {} id={} domain={} rcpts={} host={} stage={} attempts={} reply=\"{}\" reason: {}", dl.id(), job.queueId(),
                     job.domain(), dl.recipients(), dl.remoteHost(), dl.stage(), job.attempts(), oneLine(dl.reply()), dl.reason());
         }
-        notifySender(job, bounced);
-        notifySender(job, delayed);
+        List<JobQueue.Outgoing> notices = new ArrayList<>();
+        notices.addAll(notifySender(job, bounced));
+        notices.addAll(notifySender(job, delayed));
+        write(exchange, NOTICES, notices);
     }
 
-    /** A DSN to the envelope sender through the pipeline itself, with the null sender; never for &lt;&gt; (no loops). */
-    private void notifySender(DeliveryJob job, List<DsnBuilder.FailedRecipient> recipients) {
+    private void write(Exchange exchange, String property, List<JobQueue.Outgoing> messages) {
+        exchange.setProperty(property, OutgoingMessages.of(exchange.getContext(), clock, messages));
+    }
+
+    /**
+     * A DSN to the envelope sender through the pipeline itself, with the null sender; never for &lt;&gt; (no loops).
+     * Returns its delivery jobs, written in the same transaction as the outcome it reports.
+     */
+    private List<JobQueue.Outgoing> notifySender(DeliveryJob job, List<DsnBuilder.FailedRecipient> recipients) {
         if (recipients.isEmpty() || job.sender().isEmpty()) {
-            return;
+            return List.of();
         }
         try {
             // Return the whole message only while it is small; a large one comes back as its headers.
             byte[] report = dsn.build(job.sender(), job.queueId(), job.acceptedAt(), recipients, job.message(),
                     job.message().length <= DSN_WHOLE_MESSAGE_LIMIT);
-            MessageAcceptor.Accepted a = acceptor.accept(new Submission("internal", report, "", List.of(job.sender())));
-            LOG.info("dsn id={} ({}) for id={} sent to <{}>", a.queueId(), recipients.get(0).action(), job.queueId(), job.sender());
+            MessageAcceptor.Prepared p = acceptor.prepare(new Submission("internal", report, "", List.of(job.sender())));
+            p.queued();
+            LOG.info("dsn id={} ({}) for id={} sent to <{}>", p.queueId(), recipients.get(0).action(), job.queueId(), job.sender());
+            return p.jobs();
         } catch (RuntimeException e) {
-            // The dead letter already keeps the evidence; a DSN that cannot be queued must not undo that.
+            // The dead letter already keeps the evidence; a DSN that cannot be built must not undo that.
             LOG.error("dsn for id={} to <{}> not queued: {}", job.queueId(), job.sender(), e.getMessage());
+            return List.of();
         }
     }
 

@@ -1,6 +1,5 @@
 package com.mailroute.delivery;
 
-import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,23 +11,22 @@ import com.mailroute.mime.CapabilityAdapter;
 import com.mailroute.mime.SevenBitConverter;
 import com.mailroute.queue.DeliveryJob;
 import com.mailroute.routing.NextHop;
-import com.mailroute.smtp.EnvelopeMimeMessage;
 import com.mailroute.smtp.HopResult;
 import com.mailroute.smtp.HostFailure;
 import com.mailroute.smtp.RecipientResult;
+import com.mailroute.smtp.SmtpClient;
 import com.mailroute.smtp.SmtpStage;
-import org.apache.camel.ProducerTemplate;
 
 /**
- * One SMTP transaction with one next hop, through the camel-mail endpoint for that hop
- * (smtp://host:port with MailRoute's envelope-aware javaMailSender), turned into one outcome per recipient.
+ * One SMTP transaction with one next hop through the shared, connection-reusing {@link SmtpClient}, with the envelope
+ * given explicitly (never taken from To/Cc headers), turned into one outcome per recipient.
  */
 public final class HopSender {
-    private final ProducerTemplate template;
+    private final SmtpClient smtp;
     private final SevenBitConverter converter;
 
-    public HopSender(ProducerTemplate template, SevenBitConverter converter) {
-        this.template = template;
+    public HopSender(SmtpClient smtp, SevenBitConverter converter) {
+        this.smtp = smtp;
         this.converter = converter;
     }
 
@@ -50,15 +48,7 @@ public final class HopSender {
         List<String> rcpts = job.recipients().stream().map(r -> MailAddress.parse(r).asciiAddress()).toList();
         String remote = hop.host() + " [" + hop.address().getHostAddress() + "]";
         CapabilityAdapter adapter = new CapabilityAdapter(job.message(), job.sender(), job.recipients(), converter, remote);
-        EnvelopeMimeMessage message;
-        try {
-            message = new EnvelopeMimeMessage(job.message(), hop, sender, rcpts, adapter);
-        } catch (jakarta.mail.MessagingException e) {
-            throw new IllegalStateException("queued message " + job.queueId() + " cannot be read: " + e.getMessage(), e);
-        }
-        message.setLogContext("id=" + job.queueId() + " domain=" + job.domain() + " attempt=" + job.attempts());
-        template.sendBody(endpointUri(hop), message);
-        HopResult r = message.hopResult();
+        HopResult r = smtp.deliver(hop, sender, rcpts, adapter, "id=" + job.queueId() + " domain=" + job.domain() + " attempt=" + job.attempts());
         List<DeliveryProcessor.Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < job.recipients().size(); i++) {
             RecipientResult rr = r.recipients().get(i);
@@ -92,10 +82,5 @@ public final class HopSender {
             stage = s;
         }
         return new DeliveryProcessor.Outcome(recipient, c, code, text, remote, stage == null ? "" : stage.label(), note);
-    }
-
-    private static String endpointUri(NextHop hop) {
-        String host = hop.address() instanceof Inet6Address ? "[" + hop.address().getHostAddress() + "]" : hop.address().getHostAddress();
-        return "smtp://" + host + ":" + hop.port() + "?javaMailSender=#camelMailSender";
     }
 }

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * and the original message (or its headers, see {@link OriginalMessagePart}).
  */
 public final class DsnBuilder {
+    // one Session: Session.getInstance scans every jar for providers, too slow per message
+    private static final Session SESSION = Session.getInstance(new Properties());
 
     /**
      * One recipient to report on.
@@ -104,7 +106,7 @@ public final class DsnBuilder {
         boolean anyFailed = recipients.stream().anyMatch(r -> r.action().equals("failed"));
         OriginalMessagePart original = new OriginalMessagePart(originalMessage);
         try {
-            MimeMessage dsn = new DsnMessage(Session.getInstance(new Properties()),
+            MimeMessage dsn = new DsnMessage(SESSION,
                     "<" + UUID.randomUUID() + ".dsn@" + reportingMta + ">");
             dsn.setFrom(new InternetAddress(postmasterAddress, "Mail Delivery System", "us-ascii"));
             dsn.setRecipient(Message.RecipientType.TO, new InternetAddress(asciiAddress(originalSender)));

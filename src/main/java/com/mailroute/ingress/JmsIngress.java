@@ -4,14 +4,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
+import java.time.Clock;
+
+import com.mailroute.queue.OutgoingMessages;
 import org.apache.camel.Exchange;
 
-/** The mailroute.submit queue's step: raw message in a BytesMessage or TextMessage, envelope in MailFrom / RcptTo. */
+/**
+ * The mailroute.submit queue's step: raw message in a BytesMessage or TextMessage, envelope in MailFrom / RcptTo.
+ * The jobs are left in the exchange property {@value #JOBS} for the route to send in the transaction that consumed
+ * the submission: the submission is taken off the queue exactly when its jobs are committed.
+ */
 public final class JmsIngress {
-    private final MessageAcceptor acceptor;
+    public static final String JOBS = "jobs";
 
-    public JmsIngress(MessageAcceptor acceptor) {
+    private final MessageAcceptor acceptor;
+    private final Clock clock;
+
+    public JmsIngress(MessageAcceptor acceptor, Clock clock) {
         this.acceptor = acceptor;
+        this.clock = clock;
     }
 
     public void accept(Exchange exchange) {
@@ -28,7 +39,8 @@ public final class JmsIngress {
         String rcpt = exchange.getMessage().getHeader("RcptTo", String.class);
         List<String> rcpts = rcpt == null || rcpt.isBlank() ? null
                 : Arrays.stream(rcpt.split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList();
-        MessageAcceptor.Accepted a = acceptor.accept(new Submission("jms", raw, from == null || from.isBlank() ? null : from.strip(), rcpts));
-        exchange.getMessage().setHeader("MailRouteId", a.queueId());
+        MessageAcceptor.Prepared p = acceptor.prepare(new Submission("jms", raw, from == null || from.isBlank() ? null : from.strip(), rcpts));
+        exchange.setProperty(JOBS, OutgoingMessages.of(exchange.getContext(), clock, p.jobs()));
+        p.queued();
     }
 }

@@ -27,6 +27,8 @@ import jakarta.mail.internet.MimeMultipart;
  * multipart/alternative when both text and html are given, Date and Message-ID added.
  */
 public final class JsonMessageBuilder {
+    // one Session: Session.getInstance scans every jar for providers, too slow per message
+    private static final Session SESSION = Session.getInstance(new Properties());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("from", "to", "cc", "bcc", "subject", "date",
             "message-id", "mime-version", "content-type", "content-transfer-encoding", "sender", "received");
@@ -74,7 +76,7 @@ public final class JsonMessageBuilder {
         }
         all.forEach(a -> noLineBreaks("to/cc/bcc", a));
         try {
-            MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
+            MimeMessage m = new MimeMessage(SESSION);
             m.setFrom(address("from", from));
             if (!to.isEmpty()) {
                 m.setRecipients(Message.RecipientType.TO, addresses("to", to));

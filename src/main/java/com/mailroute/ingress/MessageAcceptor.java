@@ -45,12 +45,58 @@ public final class MessageAcceptor {
     public record Accepted(String queueId, List<String> domains) {
     }
 
+    /**
+     * A message checked, sanitized and split into its delivery jobs, not yet on the broker: the caller commits
+     * {@link #jobs()} in its own transaction (the JMS submit route and a delivery attempt's DSN do, together with the
+     * message they consumed) and then calls {@link #queued()}.
+     */
+    public final class Prepared {
+        private final Submission submission;
+        private final String queueId;
+        private final Envelope envelope;
+        private final SanitizedMessage clean;
+        private final List<JobQueue.Outgoing> jobs;
+
+        private Prepared(Submission submission, String queueId, Envelope envelope, SanitizedMessage clean, List<JobQueue.Outgoing> jobs) {
+            this.submission = submission;
+            this.queueId = queueId;
+            this.envelope = envelope;
+            this.clean = clean;
+            this.jobs = jobs;
+        }
+
+        public List<JobQueue.Outgoing> jobs() {
+            return jobs;
+        }
+
+        public String queueId() {
+            return queueId;
+        }
+
+        /** Counts and logs the message as queued; call once its jobs are committed (or are in the caller's transaction). */
+        public Accepted queued() {
+            onAccepted.accept(clean.report());
+            List<String> domains = List.copyOf(envelope.byDomain().keySet());
+            LOG.info("queued id={} via={} from=<{}> rcpts={} domains={} size={} sanitize={}", queueId, submission.wayIn(), envelope.sender(),
+                    envelope.recipients().size(), domains, clean.bytes().length, clean.report());
+            return new Accepted(queueId, domains);
+        }
+    }
+
     /** Called with the sanitizer's report of every accepted message (metrics). */
     public void onAccepted(java.util.function.Consumer<com.mailroute.sanitize.SanitizeReport> listener) {
         this.onAccepted = listener;
     }
 
+    /** Checks, sanitizes and commits the message's jobs in one broker transaction of its own. */
     public Accepted accept(Submission s) {
+        Prepared p = prepare(s);
+        queue.commit(p.jobs());
+        return p.queued();
+    }
+
+    /** Checks, sanitizes and splits the message into jobs without committing them; throws {@link RejectedException}. */
+    public Prepared prepare(Submission s) {
         shape.check(s.raw(), maxSize);
         Envelope envelope = envelopes.read(s);
         checkSenderAllowed(s.wayIn(), envelope.sender());
@@ -62,7 +108,7 @@ public final class MessageAcceptor {
         for (Map.Entry<String, List<MailAddress>> e : envelope.byDomain().entrySet()) {
             List<String> rcpts = e.getValue().stream().map(MailAddress::address).toList();
             DeliveryJob job = new DeliveryJob(queueId, queueId + "." + (++n), envelope.sender(), rcpts, e.getKey(), now,
-                    s.wayIn(), 0, null, clean.report().toString(), false, clean.bytes());
+                    s.wayIn(), 0, null, clean.report().toString(), false, 0, clean.bytes());
             JobQueue.Outgoing out = JobQueue.Outgoing.job(Queues.OUTBOUND, job);
             // Both forms of an IDN domain, and whether a local part needs an SMTPUTF8 next hop.
             out.properties().put("DomainUnicode", e.getValue().get(0).domain());
@@ -70,12 +116,7 @@ public final class MessageAcceptor {
                     || (!envelope.sender().isEmpty() && MailAddress.parse(envelope.sender()).needsSmtpUtf8()));
             jobs.add(out);
         }
-        queue.commit(jobs);
-        onAccepted.accept(clean.report());
-        List<String> domains = List.copyOf(envelope.byDomain().keySet());
-        LOG.info("queued id={} via={} from=<{}> rcpts={} domains={} size={} sanitize={}", queueId, s.wayIn(), envelope.sender(),
-                envelope.recipients().size(), domains, clean.bytes().length, clean.report());
-        return new Accepted(queueId, domains);
+        return new Prepared(s, queueId, envelope, clean, jobs);
     }
 
     private void checkSenderAllowed(String wayIn, String sender) {

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record DeliveryJob(String queueId, String jobId, String sender, List<String> recipients, String domain,
                           Instant acceptedAt, String wayIn, int attempts, Instant firstAttempt, String sanitizeReport,
-                          boolean delayWarned, byte[] message) {
+                          boolean delayWarned, int internalErrors, byte[] message) {
 
     public static final String QUEUE_ID = "MailRouteId";
     public static final String JOB_ID = "MailRouteJobId";
@@ -25,6 +25,7 @@ public record DeliveryJob(String queueId, String jobId, String sender, List<Stri
     public static final String FIRST_ATTEMPT = "FirstAttempt";
     public static final String SANITIZE_REPORT = "SanitizeReport";
     public static final String DELAY_WARNED = "DelayWarned";
+    public static final String INTERNAL_ERRORS = "InternalErrors";
 
     /** JMS properties for this job (valid Java identifiers, as Artemis requires). */
     public Map<String, Object> properties() {
@@ -42,6 +43,9 @@ public record DeliveryJob(String queueId, String jobId, String sender, List<Stri
         }
         p.put(SANITIZE_REPORT, sanitizeReport == null ? "" : sanitizeReport);
         p.put(DELAY_WARNED, delayWarned);
+        if (internalErrors > 0) {
+            p.put(INTERNAL_ERRORS, internalErrors);
+        }
         return p;
     }
 
@@ -52,25 +56,31 @@ public record DeliveryJob(String queueId, String jobId, String sender, List<Stri
                 rcpt.isEmpty() ? List.of() : Arrays.asList(rcpt.split(",")), string(h, DOMAIN),
                 Instant.ofEpochMilli(number(h, ACCEPTED_AT, 0)), string(h, WAY_IN), (int) number(h, ATTEMPTS, 0),
                 h.get(FIRST_ATTEMPT) == null ? null : Instant.ofEpochMilli(number(h, FIRST_ATTEMPT, 0)),
-                string(h, SANITIZE_REPORT), Boolean.parseBoolean(string(h, DELAY_WARNED)), message);
+                string(h, SANITIZE_REPORT), Boolean.parseBoolean(string(h, DELAY_WARNED)), (int) number(h, INTERNAL_ERRORS, 0), message);
     }
 
     public DeliveryJob withRecipients(List<String> remaining) {
-        return new DeliveryJob(queueId, jobId, sender, List.copyOf(remaining), domain, acceptedAt, wayIn, attempts, firstAttempt, sanitizeReport, delayWarned, message);
+        return new DeliveryJob(queueId, jobId, sender, List.copyOf(remaining), domain, acceptedAt, wayIn, attempts, firstAttempt, sanitizeReport, delayWarned, internalErrors, message);
     }
 
     public DeliveryJob afterAttempt(Instant when) {
         return new DeliveryJob(queueId, jobId, sender, recipients, domain, acceptedAt, wayIn, attempts + 1,
-                firstAttempt == null ? when : firstAttempt, sanitizeReport, delayWarned, message);
+                firstAttempt == null ? when : firstAttempt, sanitizeReport, delayWarned, internalErrors, message);
     }
 
     public DeliveryJob delayWarningSent() {
-        return new DeliveryJob(queueId, jobId, sender, recipients, domain, acceptedAt, wayIn, attempts, firstAttempt, sanitizeReport, true, message);
+        return new DeliveryJob(queueId, jobId, sender, recipients, domain, acceptedAt, wayIn, attempts, firstAttempt, sanitizeReport, true, internalErrors, message);
     }
 
     /** The same message for the same recipients as a fresh job: attempts and lifetime start again. */
     public DeliveryJob fresh(Instant now) {
-        return new DeliveryJob(queueId, jobId, sender, recipients, domain, now, wayIn, 0, null, sanitizeReport, false, message);
+        return new DeliveryJob(queueId, jobId, sender, recipients, domain, now, wayIn, 0, null, sanitizeReport, false, 0, message);
+    }
+
+    /** Attempts in a row that ended in an unexpected error of MailRoute's own, so a repeating one stops being retried. */
+    public DeliveryJob withInternalErrors(int count) {
+        return new DeliveryJob(queueId, jobId, sender, recipients, domain, acceptedAt, wayIn, attempts, firstAttempt, sanitizeReport,
+                delayWarned, count, message);
     }
 
     /** A JMS property as text, "" when absent. */

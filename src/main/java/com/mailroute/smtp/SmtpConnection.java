@@ -50,7 +50,7 @@ final class SmtpConnection extends SMTPTransport {
     /** Connects, reads the greeting, says EHLO (HELO when EHLO gets a 5xx) and applies the TLS policy. */
     static SmtpConnection open(NextHop hop, SmtpSettings settings, TlsPolicy tls, ScheduledExecutorService writeTimer)
             throws SessionFailure {
-        SmtpConnection c = new SmtpConnection(Session.getInstance(sessionProperties()), hop, settings);
+        SmtpConnection c = new SmtpConnection(SESSION, hop, settings);
         c.connectTcp(writeTimer);
         try {
             c.stage(SmtpStage.GREETING);
@@ -68,6 +68,9 @@ final class SmtpConnection extends SMTPTransport {
             throw f;
         }
     }
+
+    // One Session for every connection: Session.getInstance scans every jar for providers, far too slow per connection.
+    private static final Session SESSION = Session.getInstance(sessionProperties());
 
     private static Properties sessionProperties() {
         Properties p = new Properties();

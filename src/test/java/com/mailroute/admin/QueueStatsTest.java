@@ -64,7 +64,7 @@ class QueueStatsTest {
     }
 
     private static DeliveryJob job(String domain) {
-        return new DeliveryJob("Q1", "Q1.1", "a@x.test", List.of("r@" + domain), domain, Instant.now(), "http", 0, null, "clean", false,
+        return new DeliveryJob("Q1", "Q1.1", "a@x.test", List.of("r@" + domain), domain, Instant.now(), "http", 0, null, "clean", false, 0,
                 "Subject: x\r\n\r\nx\r\n".getBytes());
     }
 }

@@ -24,7 +24,7 @@ class DeadLetterTest {
 
     private static DeadLetter deadLetter() {
         DeliveryJob job = new DeliveryJob("19C8A1B2C3D4E5F6", "19C8A1B2C3D4E5F6.1", "alice@example.com",
-                List.of("bob@example.org", "carol@example.org"), "example.org", ACCEPTED, "http", 0, null, "", false, MESSAGE)
+                List.of("bob@example.org", "carol@example.org"), "example.org", ACCEPTED, "http", 0, null, "", false, 0, MESSAGE)
                 .afterAttempt(FIRST).afterAttempt(LAST);
         return new DeadLetter("dl-7", job, 550, "5.1.1", REPLY, "mx.example.org [192.0.2.25]", "rcpt", LAST,
                 "permanent failure at rcpt: 550 5.1.1 <bob@example.org>: Recipient address rejected");

@@ -18,7 +18,7 @@ class DeliveryJobTest {
     private static DeliveryJob job() {
         return new DeliveryJob("19C8A1B2C3D4E5F6", "19C8A1B2C3D4E5F6.2", "alice@example.com",
                 List.of("bob@example.org", "carol@example.org"), "example.org", ACCEPTED, "http", 0, null,
-                "bcc-removed=1", false, MESSAGE);
+                "bcc-removed=1", false, 0, MESSAGE);
     }
 
     @Test

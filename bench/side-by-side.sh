@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Side-by-side throughput of MailRoute and a Postfix relay on this machine, in one run, each relaying to its own
+# Postfix smtp-sink (same sink, same options). Prints end-to-end msg/s (submission start to the sink's 250 for the
+# last message), the ratio to Postfix, accept latency p50/p99 and peak RSS, then a paced run (accept p99 at an offered
+# rate), a backlog drain (next hop hanging while BACKLOG messages are queued, then it answers) and a slow next hop.
+#
+# Needs root (Postfix instance), the Debian package postfix (smtp-source, smtp-sink), bc, and a built relay:
+#   mvn -B package -DskipTests && sudo bench/side-by-side.sh
+#   SIZES="2000" N=5000 WAYS="http jms" sudo bench/side-by-side.sh      # fewer runs
+#   JAR=/tmp/old/mailroute.jar sudo bench/side-by-side.sh              # another build, e.g. before a change
+# Everything listens on 127.0.0.40-42 (high ports) and lives in a temporary directory on the same disk as ./data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${JAR:-target/mailroute.jar}
+SIZES=${SIZES:-2000 20000 100000}
+N=${N:-3000}                   # messages per run
+CONC=${CONC:-20}               # concurrent submitting clients / smtp-source sessions
+WAYS=${WAYS:-http jms pickup smtp}
+RATE=${RATE:-200}              # offered msg/s for the paced latency run (0 = skip)
+BACKLOG=${BACKLOG:-10000}      # messages queued while the next hop hangs (0 = skip)
+SLOW=${SLOW:-1}                # seconds the slow sink waits before answering DATA (0 = skip)
+SLOW_N=${SLOW_N:-600}
+RELAY_OPTS=${RELAY_OPTS:-}     # extra JVM/-D options for MailRoute
+PF_ADDR=127.0.0.40 PF_PORT=2525
+SINK_PF=127.0.0.41:2526 SINK_MR=127.0.0.42:2526
+HTTP_PORT=18180 BROKER_PORT=18181 CONSOLE_PORT=18182 SUBMISSION_PORT=18183
+
+[[ $(id -u) == 0 ]] || { echo "bench: run as root (it starts a private Postfix instance)" >&2; exit 1; }
+for c in postfix smtp-source smtp-sink bc java; do command -v $c >/dev/null || { echo "bench: $c missing (apt-get install postfix bc)" >&2; exit 1; }; done
+[[ -f $JAR ]] || { echo "bench: $JAR missing; build first: mvn -B package -DskipTests" >&2; exit 1; }
+CP="$(dirname "$JAR")/lib/*"
+
+work=$(mktemp -d /var/tmp/mailroute-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+relay=
+cleanup() {
+  [[ -n $relay ]] && kill "$relay" 2>/dev/null
+  for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
+  postfix -c "$work/postfix/etc" stop >/dev/null 2>&1 || true
+  wait 2>/dev/null || true
+  [[ -n ${KEEP:-} ]] && echo "bench: kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+now() { date +%s.%N; }
+calc() { echo "scale=3; $*" | bc -l; }
+
+# ---------------------------------------------------------------- peers
+start_sink() { # name addr:port [smtp-sink options...]
+  local name=$1 at=$2; shift 2
+  smtp-sink -u nobody -c "$@" "$at" 1024 >"$work/$name.count" 2>"$work/$name.err" &
+  pids+=($!)
+  eval "${name}_pid=$!"
+}
+delivered() { # sink name → messages it has received
+  local last; last=$(tr '\r' '\n' <"$work/$1.count" | tail -1)
+  [[ $last =~ mesg=([0-9]+) ]] && echo "${BASH_REMATCH[1]}" || echo 0
+}
+wait_delivered() { # sink target timeout-seconds → prints the time of arrival of the target-th message
+  local sink=$1 target=$2 limit=$3 t0; t0=$(now)
+  while (( $(delivered "$sink") < target )); do
+    sleep 0.05
+    if (( $(echo "$(now) - $t0 > $limit" | bc) )); then echo "bench: only $(delivered "$sink")/$target at $sink after ${limit}s" >&2; break; fi
+  done
+  now
+}
+
+start_postfix_relay() {
+  local d=$work/postfix
+  mkdir -p "$d/etc" "$d/queue" "$d/data"
+  chown postfix:postfix "$d/data"
+  cat >"$d/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $d/queue
+data_directory = $d/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = relay.bench.test
+mydestination =
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+relayhost = [${SINK_PF%:*}]:${SINK_PF#*:}
+smtpd_peername_lookup = no
+smtp_dns_support_level = disabled
+alias_maps =
+alias_database =
+biff = no
+maillog_file = $d/maillog
+message_size_limit = 0
+EOF
+  awk -v at="$PF_ADDR:$PF_PORT" '
+    /^smtp[ \t]+inet/ { print at " inet n - n - - smtpd"; next }
+    /^[a-z]/ && NF >= 8 { $5 = "n" }
+    { print }' /etc/postfix/master.cf.proto >"$d/etc/master.cf"
+  postfix -c "$d/etc" start >/dev/null 2>&1
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/$PF_ADDR/$PF_PORT") 2>/dev/null && return 0; sleep 0.1; done
+  echo "bench: postfix relay did not start; see $d/maillog" >&2; exit 1
+}
+postfix_rss_kb() { # master and its children
+  local master; master=$(head -1 "$work/postfix/queue/pid/master.pid" 2>/dev/null | tr -d ' ') || true
+  [[ -n $master ]] || { echo 0; return; }
+  for p in $master $(pgrep -P "$master"); do awk "/^Pss:/ {print \$2}" /proc/$p/smaps_rollup 2>/dev/null; done | awk "{s += \$1} END {print s + 0}"
+}
+
+supports() { unzip -p "$JAR" mailroute-defaults.properties 2>/dev/null | grep -q "^$1="; }
+start_relay() { # extra -D options...
+  local opts=(-Dmailroute.data.dir="$work/data" -Dmailroute.http.port=$HTTP_PORT -Dmailroute.broker.port=$BROKER_PORT
+    -Dmailroute.console.port=$CONSOLE_PORT -Dmailroute.relayhost=$SINK_MR -Dmailroute.helo-name=bench.test
+    -Dmailroute.routes.reload=false -Dmailroute.message.max-size=200MB)
+  supports mailroute.submission.port && opts+=(-Dmailroute.submission.port=$SUBMISSION_PORT)
+  # shellcheck disable=SC2086
+  java $RELAY_OPTS "${opts[@]}" "$@" -jar "$JAR" >"$work/relay.log" 2>&1 &
+  relay=$!
+  for _ in $(seq 240); do
+    curl -fs "http://127.0.0.1:$HTTP_PORT/observe/health" >/dev/null 2>&1 && return 0
+    kill -0 $relay 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "bench: MailRoute did not start; last lines of its log:" >&2; tail -20 "$work/relay.log" >&2; exit 1
+}
+stop_relay() { kill "$relay"; wait "$relay" 2>/dev/null || true; relay=; }
+peak_rss=0
+watch_rss() { # samples MailRoute's RSS until the file $work/stop-watch appears
+  local peak=0 r
+  while [[ ! -e $work/stop-watch ]]; do
+    r=$(ps -o rss= -p "$relay" 2>/dev/null | tr -d ' '); [[ ${r:-0} -gt $peak ]] && peak=$r
+    echo "$peak" >"$work/peak-rss"; sleep 0.2
+  done
+}
+
+message_file() { # size → path of a message of about that many bytes (a base64 "attachment")
+  local f=$work/msg-$1.eml
+  [[ -f $f ]] && { echo "$f"; return; }
+  { printf 'From: Bench <bench@example.com>\r\nTo: sink@example.org\r\nSubject: bench %s bytes\r\nMIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n' "$1"
+    head -c $(($1 * 3 / 4)) /dev/urandom | base64 -w 76 | sed 's/$/\r/'; } >"$f"
+  echo "$f"
+}
+
+# ---------------------------------------------------------------- runs
+results=()
+row() { results+=("$(printf '%-8s %-22s %7s msg/s %9s  %-24s %s' "$@")"); echo "${results[-1]}"; }
+
+run_postfix() { # size
+  local base t0 t1 rate
+  base=$(delivered sink_pf)
+  t0=$(now)
+  smtp-source -s "$CONC" -m "$N" -l "$1" -f bench@example.com -t sink@d0.example "$PF_ADDR:$PF_PORT"
+  local accepted; accepted=$(now)
+  t1=$(wait_delivered sink_pf $((base + N)) 600)
+  rate=$(calc "$N / ($t1 - $t0)")
+  pf_rate=$rate
+  row "$1" "postfix (smtp-source)" "$(printf %.0f "$rate")" "1.00x" "accept $(printf %.0f "$(calc "$N / ($accepted - $t0)")") msg/s" "pss $(( $(postfix_rss_kb) / 1024 )) MB (all processes)"
+}
+
+run_mailroute() { # size way
+  local size=$1 way=$2 base t0 t1 rate out="" f
+  f=$(message_file "$size")
+  base=$(delivered sink_mr)
+  t0=$(now)
+  case $way in
+    http) out=$(java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$f" "$N" "$CONC") ;;
+    jms) out=$(java -cp "$CP" bench/LoadClient.java jms "tcp://127.0.0.1:$BROKER_PORT" "$f" "$N" "$CONC") ;;
+    pickup)
+      t0=$(now)
+      for i in $(seq 1 "$N"); do
+        { printf 'x-sender: bench@example.com\r\nx-receiver: sink%d@d%d.example\r\n' "$i" $((i % 50)); cat "$f"; } >"$work/data/pickup/.m$i"
+        mv "$work/data/pickup/.m$i" "$work/data/pickup/m$i.eml"
+      done
+      out="all files written in $(printf %.1f "$(calc "$(now) - $t0")")s" ;;
+    smtp)
+      supports mailroute.submission.port || { echo "bench: this build has no SMTP listener; skipping smtp" >&2; return; }
+      smtp-source -s "$CONC" -m "$N" -l "$size" -f bench@example.com -t sink@d1.example "127.0.0.1:$SUBMISSION_PORT"
+      out="smtp-source done in $(printf %.1f "$(calc "$(now) - $t0")")s" ;;
+  esac
+  t1=$(wait_delivered sink_mr $((base + N)) 900)
+  rate=$(calc "$(( $(delivered sink_mr) - base )) / ($t1 - $t0)")
+  if [[ $out =~ p50=([0-9.]+)\ p99=([0-9.]+) ]]; then out="accept p50 ${BASH_REMATCH[1]} ms p99 ${BASH_REMATCH[2]} ms"; fi
+  [[ $out =~ failed=([1-9][0-9]*) ]] && out="$out FAILED ${BASH_REMATCH[1]}"
+  row "$size" "mailroute ($way)" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_rate")")" "$out" "peak rss $(( $(cat "$work/peak-rss") / 1024 )) MB"
+}
+
+start_sink sink_pf "$SINK_PF"
+start_sink sink_mr "$SINK_MR"
+start_postfix_relay
+start_relay
+watch_rss & pids+=($!)
+echo "bench: $(nproc) cores, N=$N, CONC=$CONC, jar $JAR; Postfix $(postconf -d -h mail_version)"
+for size in $SIZES; do
+  run_postfix "$size"
+  for way in $WAYS; do run_mailroute "$size" "$way"; done
+done
+
+if (( RATE > 0 )); then
+  f=$(message_file 2000)
+  out=$(java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$f" $((RATE * 15)) "$CONC" "$RATE")
+  [[ $out =~ p50=([0-9.]+)\ p99=([0-9.]+) ]]
+  row 2000 "mailroute http paced" "$RATE" "offered" "accept p50 ${BASH_REMATCH[1]} ms p99 ${BASH_REMATCH[2]} ms" ""
+fi
+
+if (( BACKLOG > 0 )); then
+  # The next hop hangs (SIGSTOP: connections are accepted by the kernel, no greeting comes) while BACKLOG messages are
+  # queued; then it answers again, and the drain rate is BACKLOG / time until the last one arrived.
+  f=$(message_file 2000)
+  base=$(delivered sink_pf)
+  kill -STOP "$sink_pf_pid"
+  smtp-source -s "$CONC" -m "$BACKLOG" -l 2000 -f bench@example.com -t sink@d0.example "$PF_ADDR:$PF_PORT"
+  kill -CONT "$sink_pf_pid"; t0=$(now)
+  t1=$(wait_delivered sink_pf $((base + BACKLOG)) 900)
+  pf_drain=$(calc "$BACKLOG / ($t1 - $t0)")
+  row 2000 "postfix backlog drain" "$(printf %.0f "$pf_drain")" "1.00x" "$BACKLOG queued while the hop hung" ""
+  base=$(delivered sink_mr)
+  kill -STOP "$sink_mr_pid"
+  java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$f" "$BACKLOG" "$CONC" >/dev/null
+  kill -CONT "$sink_mr_pid"; t0=$(now)
+  t1=$(wait_delivered sink_mr $((base + BACKLOG)) 900)
+  rate=$(calc "$(( $(delivered sink_mr) - base )) / ($t1 - $t0)")
+  row 2000 "mailroute backlog drain" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_drain")")" "$BACKLOG queued while the hop hung" "peak rss $(( $(cat "$work/peak-rss") / 1024 )) MB"
+fi
+
+if (( SLOW > 0 )); then
+  # A next hop that takes SLOW seconds to answer DATA, as a busy real MX does: throughput comes from concurrency.
+  kill "$sink_pf_pid" "$sink_mr_pid"; sleep 0.5
+  start_sink sink_pf "$SINK_PF" -w "$SLOW"
+  start_sink sink_mr "$SINK_MR" -w "$SLOW"
+  t0=$(now)
+  smtp-source -s "$CONC" -m "$SLOW_N" -l 2000 -f bench@example.com -t sink@d0.example "$PF_ADDR:$PF_PORT"
+  t1=$(wait_delivered sink_pf "$SLOW_N" 900)
+  pf_slow=$(calc "$SLOW_N / ($t1 - $t0)")
+  row 2000 "postfix, slow hop" "$(printf %.0f "$pf_slow")" "1.00x" "next hop answers DATA after ${SLOW}s" ""
+  t0=$(now)
+  java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$(message_file 2000)" "$SLOW_N" "$CONC" >/dev/null
+  t1=$(wait_delivered sink_mr "$SLOW_N" 900)
+  rate=$(calc "$(delivered sink_mr) / ($t1 - $t0)")
+  row 2000 "mailroute, slow hop" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_slow")")" "next hop answers DATA after ${SLOW}s" ""
+fi
+touch "$work/stop-watch"
+
+echo
+echo "== summary ($(date -u +%FT%TZ), $(nproc) cores, N=$N, CONC=$CONC)"
+printf '%-8s %-22s %13s %9s  %-24s %s\n' size relay end-to-end vs-postfix latency memory
+printf '%s\n' "${results[@]}"
+grep -E ' (ERROR|WARN) ' "$work/relay.log" | grep -v 'rescheduled\|deferred' | head -5 | sed 's/^/relay log: /' || true
