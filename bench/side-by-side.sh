@@ -21,6 +21,8 @@ BACKLOG=${BACKLOG:-10000}      # messages queued while the next hop hangs (0 = s
 SLOW=${SLOW:-1}                # seconds the slow sink waits before answering DATA (0 = skip)
 SLOW_N=${SLOW_N:-600}
 RELAY_OPTS=${RELAY_OPTS:-}     # extra JVM/-D options for MailRoute
+WARMUP=${WARMUP:-3000}         # messages sent through MailRoute (HTTP and JMS) before measuring: a relay runs for days,
+                               # and the JIT compiles its hot paths in the first minute
 PF_ADDR=127.0.0.40 PF_PORT=2525
 SINK_PF=127.0.0.41:2526 SINK_MR=127.0.0.42:2526
 HTTP_PORT=18180 BROKER_PORT=18181 CONSOLE_PORT=18182 SUBMISSION_PORT=18183
@@ -103,6 +105,15 @@ postfix_rss_kb() { # master and its children
   for p in $master $(pgrep -P "$master"); do awk "/^Pss:/ {print \$2}" /proc/$p/smaps_rollup 2>/dev/null; done | awk "{s += \$1} END {print s + 0}"
 }
 
+# CPU time in milliseconds: MailRoute's JVM; Postfix's master, its exited children and its live ones.
+ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+relay_cpu_ms() { echo $(( $(ticks "$relay") * 1000 / $(getconf CLK_TCK) )); }
+postfix_cpu_ms() {
+  local master t=0 p; master=$(head -1 "$work/postfix/queue/pid/master.pid" 2>/dev/null | tr -d ' ')
+  for p in $master $(pgrep -P "$master"); do t=$((t + $(ticks "$p"))); done
+  echo $((t * 1000 / $(getconf CLK_TCK)))
+}
+
 supports() { unzip -p "$JAR" mailroute-defaults.properties 2>/dev/null | grep -q "^$1="; }
 start_relay() { # extra -D options...
   local opts=(-Dmailroute.data.dir="$work/data" -Dmailroute.http.port=$HTTP_PORT -Dmailroute.broker.port=$BROKER_PORT
@@ -144,19 +155,23 @@ row() { results+=("$(printf '%-8s %-22s %7s msg/s %9s  %-24s %s' "$@")"); echo "
 run_postfix() { # size
   local base t0 t1 rate
   base=$(delivered sink_pf)
+  local cpu0; cpu0=$(postfix_cpu_ms)
   t0=$(now)
   smtp-source -s "$CONC" -m "$N" -l "$1" -f bench@example.com -t sink@d0.example "$PF_ADDR:$PF_PORT"
   local accepted; accepted=$(now)
   t1=$(wait_delivered sink_pf $((base + N)) 600)
   rate=$(calc "$N / ($t1 - $t0)")
   pf_rate=$rate
-  row "$1" "postfix (smtp-source)" "$(printf %.0f "$rate")" "1.00x" "accept $(printf %.0f "$(calc "$N / ($accepted - $t0)")") msg/s" "pss $(( $(postfix_rss_kb) / 1024 )) MB (all processes)"
+  sleep 1   # the last delivery agents' exit, so their CPU is counted
+  row "$1" "postfix (smtp-source)" "$(printf %.0f "$rate")" "1.00x" "accept $(printf %.0f "$(calc "$N / ($accepted - $t0)")") msg/s" \
+    "pss $(( $(postfix_rss_kb) / 1024 )) MB (all processes), cpu $(( ($(postfix_cpu_ms) - cpu0) / N )).$(( ($(postfix_cpu_ms) - cpu0) * 10 / N % 10 )) ms/msg"
 }
 
 run_mailroute() { # size way
   local size=$1 way=$2 base t0 t1 rate out="" f
   f=$(message_file "$size")
   base=$(delivered sink_mr)
+  local cpu0; cpu0=$(relay_cpu_ms)
   t0=$(now)
   case $way in
     http) out=$(java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$f" "$N" "$CONC") ;;
@@ -177,7 +192,7 @@ run_mailroute() { # size way
   rate=$(calc "$(( $(delivered sink_mr) - base )) / ($t1 - $t0)")
   if [[ $out =~ p50=([0-9.]+)\ p99=([0-9.]+) ]]; then out="accept p50 ${BASH_REMATCH[1]} ms p99 ${BASH_REMATCH[2]} ms"; fi
   [[ $out =~ failed=([1-9][0-9]*) ]] && out="$out FAILED ${BASH_REMATCH[1]}"
-  row "$size" "mailroute ($way)" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_rate")")" "$out" "peak rss $(( $(cat "$work/peak-rss") / 1024 )) MB"
+  row "$size" "mailroute ($way)" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_rate")")" "$out" "peak rss $(( $(cat "$work/peak-rss") / 1024 )) MB, cpu $(( ($(relay_cpu_ms) - cpu0) / N )).$(( ($(relay_cpu_ms) - cpu0) * 10 / N % 10 )) ms/msg"
 }
 
 start_sink sink_pf "$SINK_PF"
@@ -186,6 +201,15 @@ start_postfix_relay
 start_relay
 watch_rss & pids+=($!)
 echo "bench: $(nproc) cores, N=$N, CONC=$CONC, jar $JAR; Postfix $(postconf -d -h mail_version)"
+if (( WARMUP > 0 )); then
+  echo "bench: warming MailRoute up with $WARMUP messages (not measured)"
+  java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$(message_file 2000)" $((WARMUP / 2)) "$CONC" >/dev/null
+  java -cp "$CP" bench/LoadClient.java jms "tcp://127.0.0.1:$BROKER_PORT" "$(message_file 2000)" $((WARMUP / 2)) "$CONC" >/dev/null
+  wait_delivered sink_mr "$WARMUP" 600 >/dev/null
+fi
+# PROFILE=/path/file.jfr records MailRoute with Java Flight Recorder from here on (after the warm-up); read it with
+#   jfr print --stack-depth 80 --events jdk.ExecutionSample /path/file.jfr
+[[ -n ${PROFILE:-} ]] && jcmd "$relay" JFR.start name=bench settings=profile filename="$PROFILE" >/dev/null
 for size in $SIZES; do
   run_postfix "$size"
   for way in $WAYS; do run_mailroute "$size" "$way"; done
@@ -235,6 +259,7 @@ if (( SLOW > 0 )); then
   row 2000 "mailroute, slow hop" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_slow")")" "next hop answers DATA after ${SLOW}s" ""
 fi
 touch "$work/stop-watch"
+[[ -n ${PROFILE:-} ]] && jcmd "$relay" JFR.stop name=bench >/dev/null && echo "bench: profile in $PROFILE"
 
 echo
 echo "== summary ($(date -u +%FT%TZ), $(nproc) cores, N=$N, CONC=$CONC)"

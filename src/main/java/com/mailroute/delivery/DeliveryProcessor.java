@@ -29,6 +29,7 @@ import com.mailroute.routing.NextHopResolver;
 import com.mailroute.routing.ResolutionException;
 import com.mailroute.smtp.SmtpReply;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +100,9 @@ public final class DeliveryProcessor {
      */
     public void begin(Exchange exchange) {
         DeliveryJob job = DeliveryJob.fromHeaders(exchange.getMessage().getHeaders(), exchange.getMessage().getBody(byte[].class));
-        exchange.getMessage().getHeaders().clear();
+        // The job now lives in the attempt; a plain message instead of the consumed JMS one keeps the route's
+        // producers from copying the consumed message into every message they send.
+        exchange.setMessage(new DefaultMessage(exchange));
         exchange.setProperty(RESCHEDULED, List.of());
         exchange.setProperty(DEAD_LETTERS, List.of());
         exchange.setProperty(NOTICES, List.of());

@@ -8,6 +8,7 @@ import java.time.Clock;
 
 import com.mailroute.queue.OutgoingMessages;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultMessage;
 
 /**
  * The mailroute.submit queue's step: raw message in a BytesMessage or TextMessage, envelope in MailFrom / RcptTo.
@@ -41,6 +42,8 @@ public final class JmsIngress {
                 : Arrays.stream(rcpt.split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList();
         MessageAcceptor.Prepared p = acceptor.prepare(new Submission("jms", raw, from == null || from.isBlank() ? null : from.strip(), rcpts));
         exchange.setProperty(JOBS, OutgoingMessages.of(exchange.getContext(), clock, p.jobs()));
+        // The submission is consumed; a plain message keeps the split from copying the JMS one into every job.
+        exchange.setMessage(new DefaultMessage(exchange));
         p.queued();
     }
 }

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
@@ -16,46 +18,65 @@ import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStra
  * pause between writes: a file is taken only when its size and time have stopped changing for the check
  * interval, it is older than the minimum age, and (on Linux, where /proc shows it) no other process still
  * has it open for writing.
+ * <p>Which files are open for writing is read from /proc once for many files (at most every
+ * {@link #SNAPSHOT_MAX_AGE_NANOS}): reading it costs one pass over every descriptor of every process, far too
+ * much to repeat for each of thousands of files dropped at once.
  */
 public final class PickupReadLock extends FileChangedExclusiveReadLockStrategy {
     private static final Path PROC = Path.of("/proc");
     private static final int WRITE_FLAGS = 0b11;   // O_WRONLY | O_RDWR
+    private static final long SNAPSHOT_MAX_AGE_NANOS = 500_000_000L;
+
+    private Set<Path> openForWriting = Set.of();
+    private Path snapshotFolder;
+    private long snapshotAt;
 
     @Override
     public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange)
             throws Exception {
-        return super.acquireExclusiveReadLock(operations, file, exchange) && !openForWriting(file.getFile().toPath());
+        Path path = file.getFile().toPath().toAbsolutePath().normalize();
+        return super.acquireExclusiveReadLock(operations, file, exchange) && !filesOpenForWriting(path.getParent()).contains(path);
     }
 
-    static boolean openForWriting(Path file) {
-        if (!Files.isDirectory(PROC)) {
-            return false;
+    private synchronized Set<Path> filesOpenForWriting(Path folder) {
+        if (!folder.equals(snapshotFolder) || System.nanoTime() - snapshotAt > SNAPSHOT_MAX_AGE_NANOS) {
+            openForWriting = scanOpenForWriting(folder);
+            snapshotFolder = folder;
+            snapshotAt = System.nanoTime();
         }
-        Path target = file.toAbsolutePath().normalize();
-        long self = ProcessHandle.current().pid();
+        return openForWriting;
+    }
+
+    /** The files in {@code folder} another process has open for writing, as /proc shows it; none where there is no /proc. */
+    static Set<Path> scanOpenForWriting(Path folder) {
+        if (!Files.isDirectory(PROC)) {
+            return Set.of();
+        }
+        Set<Path> written = new HashSet<>();
+        String self = String.valueOf(ProcessHandle.current().pid());
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path process : processes) {
-                if (!process.getFileName().toString().equals(String.valueOf(self)) && writes(process, target)) {
-                    return true;
+                if (!process.getFileName().toString().equals(self)) {
+                    addWrittenFiles(process, folder, written);
                 }
             }
         } catch (IOException e) {
-            return false;
+            return written;
         }
-        return false;
+        return written;
     }
 
-    private static boolean writes(Path process, Path target) {
+    private static void addWrittenFiles(Path process, Path folder, Set<Path> written) {
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
             for (Path fd : fds) {
-                if (target.equals(readLink(fd)) && writeFlags(process.resolve("fdinfo").resolve(fd.getFileName()))) {
-                    return true;
+                Path target = readLink(fd);
+                if (target != null && folder.equals(target.getParent()) && writeFlags(process.resolve("fdinfo").resolve(fd.getFileName()))) {
+                    written.add(target);
                 }
             }
         } catch (IOException | SecurityException e) {
             // A process we may not inspect (or that just ended) cannot be judged; the size check still applies.
         }
-        return false;
     }
 
     private static Path readLink(Path fd) {

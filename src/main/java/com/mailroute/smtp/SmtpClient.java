@@ -109,9 +109,13 @@ public final class SmtpClient implements AutoCloseable {
         return recipients.stream().map(r -> RecipientResult.failed(r, failure.reply(), failure.stage())).toList();
     }
 
-    /** One log line per attempt: host, stage and the verbatim reply on one line; WARN when anything failed. */
+    /** One log line per attempt that failed for any recipient: host, stage and the verbatim reply on one line (DEBUG when all went). */
     private static HopResult logged(String logContext, HopResult result) {
         long delivered = result.recipients().stream().filter(RecipientResult::delivered).count();
+        boolean allDelivered = delivered == result.recipients().size();
+        if (allDelivered && !LOG.isDebugEnabled()) {
+            return result;   // the "delivered" line of each recipient says it all; this one adds detail for debugging
+        }
         StringBuilder line = new StringBuilder(logContext.isEmpty() ? "" : logContext + " ").append(result.hop()).append(" (").append(result.hop().source())
                 .append("): ").append(delivered).append('/').append(result.recipients().size()).append(" delivered")
                 .append(result.connectionReused() ? " on a reused connection" : "");
@@ -133,8 +137,8 @@ public final class SmtpClient implements AutoCloseable {
         }
         result.recipients().stream().filter(RecipientResult::delivered).findFirst()
                 .ifPresent(r -> line.append("; end of data: ").append(oneLine(r.reply())));
-        if (delivered == result.recipients().size()) {
-            LOG.info(line.toString());
+        if (allDelivered) {
+            LOG.debug(line.toString());
         } else {
             LOG.warn(line.toString());
         }
