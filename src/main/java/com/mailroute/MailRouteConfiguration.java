@@ -78,7 +78,9 @@ public class MailRouteConfiguration implements CamelConfiguration {
         EmbeddedBroker embedded = startEmbeddedBrokerUnlessExternal(context);
         ActiveMQConnectionFactory artemis = connectionFactory(embedded);
         registry.bind("artemisConnectionFactory", ConnectionFactory.class, artemis);
-        context.addComponent("jms", JmsComponent.jmsComponent(artemis));
+        JmsComponent jms = JmsComponent.jmsComponent(artemis);
+        jms.setDestinationResolver(Queues.resolver());
+        context.addComponent("jms", jms);
         // HTTP and pickup commits run on many threads at once: a session each, kept for the next commit.
         CachingConnectionFactory producers = new CachingConnectionFactory(artemis);
         producers.setSessionCacheSize(64);

@@ -67,6 +67,10 @@ public final class FailureClassifier {
 
     private static final Pattern CODE_PREFIX = Pattern.compile("^\\d{3}[ -]?");
     private static final Pattern STATUS_PREFIX = Pattern.compile("^[245]\\.\\d{1,3}\\.\\d{1,3}\\s*");
+    // compiled once: every delivered recipient's reply goes through summary()
+    private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
+    private static final Pattern FIRST_CODE_CONTINUED = Pattern.compile("^(\\d{3})-");
+    private static final Pattern CONTROLS = Pattern.compile("[\\p{Cntrl}]+");
 
     private FailureClassifier() {
     }
@@ -146,12 +150,12 @@ public final class FailureClassifier {
      * code and enhanced status prefixes ("550 5.1.1 No such user here").
      */
     private static String summary(SmtpReply reply) {
-        String[] lines = reply.text() == null ? new String[0] : reply.text().split("\r\n|\r|\n");
+        String[] lines = reply.text() == null ? new String[0] : LINE_BREAK.split(reply.text());
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             if (i == 0) {
-                b.append(line.replaceFirst("^(\\d{3})-", "$1 "));
+                b.append(FIRST_CODE_CONTINUED.matcher(line).replaceFirst("$1 "));
                 continue;
             }
             String rest = CODE_PREFIX.matcher(line).replaceFirst("");
@@ -164,6 +168,6 @@ public final class FailureClassifier {
     }
 
     private static String oneLine(String s) {
-        return s.replaceAll("[\\p{Cntrl}]+", " ").strip();
+        return CONTROLS.matcher(s).replaceAll(" ").strip();
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.mailroute.broker.Queues;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -58,7 +59,7 @@ public final class JobQueue {
         for (Map.Entry<String, Object> e : o.properties().entrySet()) {
             m.setObjectProperty(e.getKey(), e.getValue());
         }
-        try (MessageProducer producer = session.createProducer(session.createQueue(o.queue()))) {
+        try (MessageProducer producer = session.createProducer(Queues.named(o.queue()))) {
             if (!o.delay().isZero() && !o.delay().isNegative()) {
                 producer.setDeliveryDelay(o.delay().toMillis());
             }
