@@ -124,7 +124,8 @@ public class MailRouteConfiguration implements CamelConfiguration {
         MessageAcceptor acceptor = new MessageAcceptor(new MessageSanitizer(settings.heloName(), clock), queue,
                 settings.size("mailroute.message.max-size"), allowedSenderDomains(), clock);
         acceptor.onAccepted(report -> metrics.sanitized(report.counts()));
-        registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail")));
+        registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail"),
+                settings.positiveInt("mailroute.pickup.max-attempts")));
         PickupReadLock pickupReadLock = new PickupReadLock();
         pickupReadLock.setMinAge(settings.nonNegativeInt("mailroute.pickup.min-age-ms"));
         pickupReadLock.setCheckInterval(500);

@@ -119,6 +119,7 @@ public final class Settings {
         positiveInt("mailroute.delivery.consumers");
         positiveInt("mailroute.delivery.max-internal-errors");
         positiveInt("mailroute.submit.consumers");
+        positiveInt("mailroute.pickup.max-attempts");
         nonNegativeInt("mailroute.delivery.max-per-domain");
         positiveInt("mailroute.smtp.connection.max-messages");
         duration("mailroute.dns.timeout");

@@ -8,6 +8,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,11 +52,13 @@ public final class HttpIngress {
         respond(exchange, status, JSON.createObjectNode().put("error", e.getMessage()));
     }
 
-    /** The broker could not commit: the client gets no 202 and must try again. */
+    /** Not a refusal of the message (the broker could not commit, or a fault of ours): no 202, the client tries again. */
     public void unavailable(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.error("HTTP submission not queued: {}", e.toString());
-        respond(exchange, 503, JSON.createObjectNode().put("error", "message not queued, try again: " + e.getMessage()));
+        String cause = AcceptFailure.describe(e);
+        LOG.error("HTTP submission from {} not queued: {}", exchange.getMessage().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS, "?", String.class), cause, e);
+        respond(exchange, 503, JSON.createObjectNode().put("error", "message not queued, try again: " + cause));
+        exchange.getMessage().setHeader("Retry-After", "5");
     }
 
     static void respond(Exchange exchange, int status, ObjectNode json) {

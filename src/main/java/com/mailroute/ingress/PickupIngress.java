@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -17,15 +19,21 @@ public final class PickupIngress {
     private final PickupFileReader reader = new PickupFileReader();
     private final MessageAcceptor acceptor;
     private final Path badmail;
+    private final int maxAttempts;
+    private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
 
-    public PickupIngress(MessageAcceptor acceptor, Path badmail) {
+    public PickupIngress(MessageAcceptor acceptor, Path badmail, int maxAttempts) {
         this.acceptor = acceptor;
         this.badmail = badmail;
+        this.maxAttempts = maxAttempts;
     }
 
     public void accept(Exchange exchange) {
         byte[] file = exchange.getMessage().getBody(byte[].class);
         MessageAcceptor.Accepted a = acceptor.accept(reader.read(file));
+        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        failedAttempts.remove(name);
+        failedAttempts.remove("broker:" + name);
         exchange.getMessage().setHeader("MailRouteId", a.queueId());
         LOG.info("pickup file {} accepted as id={}", exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY), a.queueId());
     }
@@ -33,14 +41,45 @@ public final class PickupIngress {
     /** Keeps the refused file's bytes as badmail/NAME and writes the reason to badmail/NAME.reason. */
     public void reject(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        moveToBadmail(exchange, e.getMessage());
+        LOG.warn("rejected pickup file {}: {}", exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY), e.getMessage());
+    }
+
+    /**
+     * A failure that is not a refusal of the file. While the broker is unavailable the file stays in pickup and is tried
+     * again at every poll (said once). Any other failure is logged with its cause at every attempt and the file is tried
+     * again, up to mailroute.pickup.max-attempts; then it moves to badmail/ with the cause in NAME.reason, so one file
+     * MailRoute cannot take never loops forever.
+     */
+    public void failed(Exchange exchange) throws Exception {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        String cause = AcceptFailure.describe(e);
+        if (AcceptFailure.brokerUnavailable(e)) {
+            if (failedAttempts.putIfAbsent("broker:" + name, 1) == null) {
+                LOG.warn("pickup file {} not accepted: the broker is unavailable ({}); it stays in pickup and is tried again", name, cause);
+            }
+            throw e;
+        }
+        int attempt = failedAttempts.merge(name, 1, Integer::sum);
+        if (attempt < maxAttempts) {
+            LOG.error("pickup file {} not accepted (attempt {} of {}): {}; it stays in pickup and is tried again", name, attempt, maxAttempts,
+                    cause, e);
+            throw e;
+        }
+        failedAttempts.remove(name);
+        moveToBadmail(exchange, "not accepted after " + attempt + " attempts: " + cause);
+        LOG.error("pickup file {} not accepted after {} attempts, moved to badmail/: {}", name, attempt, cause);
+    }
+
+    private void moveToBadmail(Exchange exchange, String reason) {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         byte[] file = exchange.getMessage().getBody(byte[].class);
         try {
             Files.createDirectories(badmail);
             Path target = freeName(name);
             Files.write(target, file);
-            Files.writeString(target.resolveSibling(target.getFileName() + ".reason"), e.getMessage() + "\n", StandardCharsets.UTF_8);
-            LOG.warn("rejected pickup file {}: {} (moved to {})", name, e.getMessage(), target);
+            Files.writeString(target.resolveSibling(target.getFileName() + ".reason"), reason + "\n", StandardCharsets.UTF_8);
         } catch (IOException io) {
             // Leave the file in pickup rather than lose it.
             throw new UncheckedIOException("cannot move " + name + " to " + badmail + ": " + io.getMessage(), io);
