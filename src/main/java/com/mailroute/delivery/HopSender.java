@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.mailroute.dkim.DkimSigning;
 import com.mailroute.failure.Classification;
 import com.mailroute.failure.FailureClassifier;
 import com.mailroute.failure.Verdict;
@@ -15,6 +16,7 @@ import com.mailroute.routing.NextHop;
 import com.mailroute.smtp.EnvelopeMimeMessage;
 import com.mailroute.smtp.HopResult;
 import com.mailroute.smtp.HostFailure;
+import com.mailroute.smtp.MessagePreparer;
 import com.mailroute.smtp.RecipientResult;
 import com.mailroute.smtp.SmtpStage;
 import org.apache.camel.ProducerTemplate;
@@ -26,10 +28,12 @@ import org.apache.camel.ProducerTemplate;
 public final class HopSender {
     private final ProducerTemplate template;
     private final SevenBitConverter converter;
+    private final DkimSigning dkim;
 
-    public HopSender(ProducerTemplate template, SevenBitConverter converter) {
+    public HopSender(ProducerTemplate template, SevenBitConverter converter, DkimSigning dkim) {
         this.template = template;
         this.converter = converter;
+        this.dkim = dkim;
     }
 
     /** The hop's result and the recipients' outcomes, in the job's recipient order. */
@@ -49,7 +53,9 @@ public final class HopSender {
         String sender = job.sender().isEmpty() ? "" : MailAddress.parse(job.sender()).asciiAddress();
         List<String> rcpts = job.recipients().stream().map(r -> MailAddress.parse(r).asciiAddress()).toList();
         String remote = hop.host() + " [" + hop.address().getHostAddress() + "]";
-        CapabilityAdapter adapter = new CapabilityAdapter(job.message(), job.sender(), job.recipients(), converter, remote);
+        // DKIM signs what the capability check prepared for this host: the bytes that really go on the wire.
+        MessagePreparer adapter = dkim.around(new CapabilityAdapter(job.message(), job.sender(), job.recipients(), converter, remote),
+                job.message(), "id=" + job.queueId() + " domain=" + job.domain() + " " + remote);
         EnvelopeMimeMessage message;
         try {
             message = new EnvelopeMimeMessage(job.message(), hop, sender, rcpts, adapter);
