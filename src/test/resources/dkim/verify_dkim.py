@@ -68,7 +68,7 @@ def main():
                 'd': tags.get(b'd', b'').decode('ascii', 'replace'),
                 's': tags.get(b's', b'').decode('ascii', 'replace'),
                 'a': tags.get(b'a', b'').decode('ascii', 'replace'),
-                'h': tags.get(b'h', b'').decode('ascii', 'replace').replace(' ', ''),
+                'h': tags.get(b'h', b'').decode('ascii', 'replace').translate({ord(c): None for c in ' \t\r\n'}),
                 'pass': bool(ok),
                 'log': log.getvalue()[-2000:],
             })

@@ -86,7 +86,7 @@ public final class DkimSigner {
         }
         f.add(" bh=" + bodyHash + ";");
         f.breakLine();
-        f.add(" b=");
+        f.add("b=");
         return f.toString();
     }
 
@@ -159,6 +159,7 @@ public final class DkimSigner {
         void add(String piece) {
             if (lineLength + piece.length() > LINE && lineLength > 1) {
                 breakLine();
+                piece = piece.stripLeading();
             }
             text.append(piece);
             lineLength += piece.length();
