@@ -28,6 +28,7 @@ public record SigningKey(String domain, String selector, DkimAlgorithm algorithm
 
     @Override
     public String toString() {
-        return "d=" + domain + " s=" + selector + " a=" + algorithm.tag() + " (" + bits + "-bit key " + file + ")";
+        String kind = algorithm == DkimAlgorithm.RSA_SHA256 ? bits + "-bit RSA key" : "Ed25519 key";
+        return "d=" + domain + " s=" + selector + " a=" + algorithm.tag() + " (" + kind + " " + file + ")";
     }
 }
