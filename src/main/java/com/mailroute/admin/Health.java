@@ -28,7 +28,7 @@ public final class Health {
     private volatile String dnsStatus = "unknown";
     // Every route seen running: a route that disappears (e.g. a reloaded file that no longer builds) is reported.
     private final java.util.Set<String> expectedRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private java.util.function.Supplier<Map<String, String>> dkim = Map::of;
+    private volatile java.util.function.Supplier<Map<String, String>> dkim = Map::of;
 
     public Health(ConnectionFactory connectionFactory, List<String> dnsServers) {
         this.connectionFactory = connectionFactory;
