@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.mailroute.routing.DnsLookup;
@@ -31,7 +33,8 @@ public final class PublishedKeyCheck {
     private final DnsLookup dns;
     private final Collection<SigningKey> keys;
     private final Clock clock;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+    /** One thread at most, gone when idle: a check every few minutes needs no thread in between. */
+    private final ExecutorService executor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
         Thread t = new Thread(r, "dkim-dns-check");
         t.setDaemon(true);
         return t;
