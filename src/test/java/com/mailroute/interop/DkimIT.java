@@ -52,8 +52,8 @@ class DkimIT {
     record Case(String keyName, boolean strict, String subject, String from, String to) {
     }
 
-    private static Case send(String keyName, boolean strict, byte[] extraHeaders) {
-        String subject = Run.token("dkim-" + keyName.toLowerCase() + (strict ? "-strict" : "-lenient"));
+    private static Case send(String label, String keyName, boolean strict, byte[] extraHeaders) {
+        String subject = Run.token(label + "-" + keyName.toLowerCase() + (strict ? "-strict" : "-lenient"));
         String from = "shop@" + peers.get("PEERS_DKIM_" + keyName + "_DOMAIN");
         String to = "dylan-" + subject + "@" + peers.get(strict ? "PEERS_DOMAIN_GOOD" : "PEERS_DOMAIN_LENIENT");
         byte[] message = TestMessages.eightBit(from, to, subject);
@@ -84,8 +84,8 @@ class DkimIT {
 
     @Test
     void rsaAndEd25519SignaturesShouldVerifyOnConvertedAndUnchangedCopiesAndFailWhenTampered() {
-        List<Case> cases = List.of(send("RSA", true, new byte[0]), send("RSA", false, new byte[0]),
-                send("ED25519", true, new byte[0]), send("ED25519", false, new byte[0]));
+        List<Case> cases = List.of(send("dkim", "RSA", true, new byte[0]), send("dkim", "RSA", false, new byte[0]),
+                send("dkim", "ED25519", true, new byte[0]), send("dkim", "ED25519", false, new byte[0]));
         List<byte[]> copies = new ArrayList<>();
         for (Case c : cases) {
             byte[] stored = stored(c);
@@ -113,7 +113,7 @@ class DkimIT {
     void applicationsOwnSignatureBrokenByConversionShouldBeCountedAndMailRoutesShouldVerify() {
         String theirs = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=app.example; s=app; h=from:subject;\r\n"
                 + "\tbh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA\r\n";
-        Case c = send("RSA", true, theirs.getBytes(StandardCharsets.US_ASCII));
+        Case c = send("presigned", "RSA", true, theirs.getBytes(StandardCharsets.US_ASCII));
 
         List<Result> results = verifier.verify(stored(c));
 
