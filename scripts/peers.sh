@@ -57,6 +57,8 @@ install_packages() {
   installed postfix-pcre || packages+=(postfix-pcre) # postconf -m needs /etc/postfix/main.cf
   command -v knotd >/dev/null && command -v knotc >/dev/null || packages+=(knot)
   command -v dig >/dev/null || packages+=(dnsutils)
+  command -v openssl >/dev/null || packages+=(openssl)                        # DKIM test keys
+  /usr/bin/python3 -c 'import dkim' 2>/dev/null || packages+=(python3-dkim)  # dkimpy, the tests' DKIM verifier
   command -v swaks >/dev/null || packages+=(swaks)
   command -v java >/dev/null || packages+=(openjdk-17-jre-headless)
   command -v mvn >/dev/null || packages+=(maven)
@@ -138,6 +140,40 @@ wait_for_tcp() {
   die "$what did not open $host:$port (see its log under $PEERS_DIR)"
 }
 
+# ---------------------------------------------------------------- DKIM keys
+
+# Test-only DKIM keys, made once per state directory; their public halves are
+# published in the zone below. "unpublished" signs with the Ed25519 key under a
+# selector that has no record, so the relay must warn about it.
+DKIM_RSA_DOMAIN=dkim-rsa DKIM_RSA_SELECTOR=rsa2048
+DKIM_ED_DOMAIN=dkim-ed DKIM_ED_SELECTOR=ed
+DKIM_UNPUBLISHED_DOMAIN=dkim-unpublished DKIM_UNPUBLISHED_SELECTOR=none
+
+make_dkim_keys() {
+  local d=$PEERS_DIR/dkim
+  mkdir -p "$d"
+  [[ -f $d/rsa2048.pem ]] || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$d/rsa2048.pem" 2>/dev/null
+  [[ -f $d/ed25519.pem ]] || openssl genpkey -algorithm ed25519 -out "$d/ed25519.pem" 2>/dev/null
+  chmod 755 "$d"
+  chmod 644 "$d"/*.pem # test keys: the tests and the relay run as the calling user
+}
+
+# The TXT record of a key in zone-file syntax, in strings of at most 255 characters.
+dkim_txt() {
+  local pem=$1 kind=$2 p
+  if [[ $kind == rsa ]]; then
+    p=$(openssl pkey -in "$pem" -pubout -outform DER | base64 -w0)
+  else
+    p=$(openssl pkey -in "$pem" -pubout -outform DER | tail -c 32 | base64 -w0) # RFC 8463: the raw 32-byte key
+  fi
+  local text="v=DKIM1; k=$kind; p=$p" out=""
+  while [[ -n $text ]]; do
+    out+="\"${text:0:255}\" "
+    text=${text:255}
+  done
+  echo "$out"
+}
+
 # ---------------------------------------------------------------- Knot DNS
 
 write_zone() {
@@ -170,6 +206,8 @@ rcpt5xx     MX 10 mx-rcpt5xx
 dropdata    MX 10 mx-dropdata
 data554     MX 10 mx-data554
 sink        MX 10 mx-sink
+$DKIM_RSA_SELECTOR._domainkey.$DKIM_RSA_DOMAIN TXT $(dkim_txt "$PEERS_DIR/dkim/rsa2048.pem" rsa)
+$DKIM_ED_SELECTOR._domainkey.$DKIM_ED_DOMAIN TXT $(dkim_txt "$PEERS_DIR/dkim/ed25519.pem" ed25519)
 EOF
 }
 
@@ -413,6 +451,14 @@ write_env() {
     echo "PEERS_ARTEMIS_HOME=$PEERS_DIR/artemis/apache-artemis-$ARTEMIS_VERSION"
     echo "PEERS_ARTEMIS_INSTANCE=$PEERS_DIR/artemis/broker"
     echo "PEERS_ARTEMIS_LOG=$PEERS_DIR/artemis/artemis.log"
+    echo "PEERS_DKIM_RSA_DOMAIN=$DKIM_RSA_DOMAIN.$ZONE"
+    echo "PEERS_DKIM_RSA_SELECTOR=$DKIM_RSA_SELECTOR"
+    echo "PEERS_DKIM_RSA_KEY=$PEERS_DIR/dkim/rsa2048.pem"
+    echo "PEERS_DKIM_ED25519_DOMAIN=$DKIM_ED_DOMAIN.$ZONE"
+    echo "PEERS_DKIM_ED25519_SELECTOR=$DKIM_ED_SELECTOR"
+    echo "PEERS_DKIM_ED25519_KEY=$PEERS_DIR/dkim/ed25519.pem"
+    echo "PEERS_DKIM_UNPUBLISHED_DOMAIN=$DKIM_UNPUBLISHED_DOMAIN.$ZONE"
+    echo "PEERS_DKIM_UNPUBLISHED_SELECTOR=$DKIM_UNPUBLISHED_SELECTOR"
   } >"$f.tmp"
   mv "$f.tmp" "$f"
   log "wrote $f"
@@ -442,6 +488,7 @@ cmd_start() {
     runuser -u "$u" -- test -x "$PEERS_DIR" ||
       die "user $u cannot reach $PEERS_DIR (a parent directory is not searchable); set PEERS_DIR elsewhere, e.g. /var/tmp/mailroute-peers"
   done
+  make_dkim_keys
   start_knot
   start_postfix strict 127.0.0.2 strict
   start_postfix lenient 127.0.0.3 lenient

@@ -21,6 +21,9 @@ import com.mailroute.broker.EmbeddedBroker;
 import com.mailroute.broker.Queues;
 import com.mailroute.delivery.DeliveryProcessor;
 import com.mailroute.delivery.HopSender;
+import com.mailroute.dkim.DkimKeys;
+import com.mailroute.dkim.DkimSigning;
+import com.mailroute.dkim.PublishedKeyCheck;
 import com.mailroute.failure.DeadLetterStore;
 import com.mailroute.failure.DsnBuilder;
 import com.mailroute.failure.RetrySchedule;
@@ -57,6 +60,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MailRouteConfiguration.class);
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
+    private DkimSigning dkim;
 
     public MailRouteConfiguration(Settings settings) {
         this.settings = settings;
@@ -71,6 +75,8 @@ public class MailRouteConfiguration implements CamelConfiguration {
         ensureFree("mailroute.console.port", settings.get("mailroute.console.host"), settings.port("mailroute.console.port"));
         // The Hawtio web console, started and stopped with Camel; refuses an unsafe setup before anything starts.
         context.addService(HawtioConsole.fromSettings(settings), true, true);
+        // DKIM keys are read first: a bad key file stops startup with one line before anything starts.
+        DkimKeys dkimKeys = DkimKeys.fromSettings(settings);
         Files.createDirectories(settings.dataDir().resolve("pickup"));
         Files.createDirectories(settings.dataDir().resolve("badmail"));
 
@@ -89,6 +95,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
 
         Metrics metrics = new Metrics();
         registry.bind("metrics", metrics);
+        dkim = new DkimSigning(dkimKeys, metrics, clock);
         MessageAcceptor acceptor = ingress(registry, queue, metrics);
         registry.bind("delivery", delivery(context, acceptor, metrics));
         admin(context, artemis, embedded, acceptor, metrics);
@@ -150,7 +157,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
                 smtp.close();
             }
         }, true, true);
-        HopSender hopSender = new HopSender(smtp, new SevenBitConverter(settings.bool("mailroute.mime.convert-signed")));
+        HopSender hopSender = new HopSender(smtp, new SevenBitConverter(settings.bool("mailroute.mime.convert-signed")), dkim);
         DsnBuilder dsn = new DsnBuilder(settings.heloName(), settings.get("mailroute.postmaster"), settings.duration("mailroute.queue.max-lifetime"));
         return new DeliveryProcessor(resolver, hopSender, settings.retrySchedule(), settings.duration("mailroute.queue.max-lifetime"),
                 settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics, clock,
@@ -173,6 +180,9 @@ public class MailRouteConfiguration implements CamelConfiguration {
         registry.bind("apiAuth", new ApiAuth(settings.get("mailroute.api.token")));
         Health health = new Health(artemis, settings.dnsServers());
         registry.bind("health", health);
+        PublishedKeyCheck dkimDns = new PublishedKeyCheck(new DnsLookup(settings.dnsServers(), settings.duration("mailroute.dns.timeout"), 0),
+                dkim.keys().all(), clock);
+        health.dkim(dkimDns::status);
         int httpPort = settings.port("mailroute.http.port");
         context.addStartupListener(new StartupListener() {
             @Override
@@ -182,6 +192,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
                 health.expectRunningRoutes(started);
+                dkimDns.startupCheck();
                 answerUnavailableWhileTheSubmitRouteIsDown(started, httpPort);
                 // Camel's own endpoint summary prints the wildcard address; this line says where MailRoute really listens.
                 LOG.info("MailRoute ready: API http://{}:{}/api/messages, console http://{}:{}/hawtio, broker {}, data {}, next hop {}",

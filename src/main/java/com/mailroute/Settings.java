@@ -30,7 +30,9 @@ import com.mailroute.failure.RetrySchedule;
 public final class Settings {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|K|M|G)?", Pattern.CASE_INSENSITIVE);
-    private static final List<String> PER_DOMAIN_PREFIXES = List.of("mailroute.transport.", "mailroute.tls.");
+    private static final List<String> PER_DOMAIN_PREFIXES = List.of("mailroute.transport.", "mailroute.tls.", "mailroute.dkim.");
+    /** mailroute.dkim.<domain>.<one of these>; the key files themselves are read by com.mailroute.dkim.DkimKeys. */
+    public static final List<String> DKIM_SUFFIXES = List.of("selector", "key", "headers", "subdomains");
 
     private final Map<String, String> values;
 
@@ -82,7 +84,10 @@ public final class Settings {
         return load(Map.of(), p, Path.of("/nonexistent/application.properties"));
     }
 
-    /** MAILROUTE_SMTP_PORT → mailroute.smtp.port; MAILROUTE_TRANSPORT_EXAMPLE_COM → mailroute.transport.example.com. */
+    /**
+     * MAILROUTE_SMTP_PORT → mailroute.smtp.port; MAILROUTE_TRANSPORT_EXAMPLE_COM → mailroute.transport.example.com;
+     * MAILROUTE_DKIM_EXAMPLE_COM_SELECTOR → mailroute.dkim.example.com.selector (the last word is the setting, the rest the domain).
+     */
     static String keyForEnvironmentVariable(String name, Map<String, String> defaults) {
         if (!name.startsWith("MAILROUTE_")) {
             return null;
@@ -147,6 +152,8 @@ public final class Settings {
                 hostPort(key);
             } else if (key.startsWith("mailroute.tls.")) {
                 tls(key);
+            } else if (key.startsWith("mailroute.dkim.")) {
+                dkimKey(key);
             }
         }
         for (String server : dnsServers()) {
@@ -276,6 +283,29 @@ public final class Settings {
             throw new SettingsException(key, get(key), "must be may, encrypt or none");
         }
         return v;
+    }
+
+    /** mailroute.dkim.<domain>.<suffix>: the shape of the key and the simple values; key files are checked when they are loaded. */
+    private void dkimKey(String key) {
+        String rest = key.substring("mailroute.dkim.".length());
+        int dot = rest.lastIndexOf('.');
+        if (dot <= 0 || !DKIM_SUFFIXES.contains(rest.substring(dot + 1))) {
+            throw new SettingsException(key, get(key), "unknown setting: expected mailroute.dkim.<domain>.selector, .key, .headers or .subdomains");
+        }
+        if (rest.endsWith(".subdomains")) {
+            bool(key);
+        }
+    }
+
+    /** Every setting whose key starts with {@code prefix}, keys as written (e.g. all mailroute.dkim.* settings). */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> m = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                m.put(k, v);
+            }
+        });
+        return m;
     }
 
     private void hostPort(String key) {

@@ -66,7 +66,7 @@ class SettingsTest {
         assertThat(s.duration("mailroute.delay-warning")).isEqualTo(Duration.ofHours(4));
         assertThat(s.retrySchedule().delays()).containsExactly(Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(20),
                 Duration.ofMinutes(40), Duration.ofMinutes(80), Duration.ofMinutes(160), Duration.ofHours(4));
-        assertThat(s.positiveInt("mailroute.delivery.consumers")).isEqualTo(4);
+        assertThat(s.positiveInt("mailroute.delivery.consumers")).isEqualTo(40);
         assertThat(s.get("mailroute.tls")).isEqualTo("may");
         assertThat(s.bool("mailroute.mime.convert-signed")).isFalse();
         assertThat(s.bool("mailroute.routes.reload")).isTrue();
@@ -142,6 +142,10 @@ class SettingsTest {
         assertThat(Settings.keyForEnvironmentVariable("MAILROUTE_TRANSPORT_EXAMPLE_COM", defaults))
                 .isEqualTo("mailroute.transport.example.com");
         assertThat(Settings.keyForEnvironmentVariable("MAILROUTE_TLS_EXAMPLE_ORG", defaults)).isEqualTo("mailroute.tls.example.org");
+        assertThat(Settings.keyForEnvironmentVariable("MAILROUTE_DKIM_EXAMPLE_COM_SELECTOR", defaults))
+                .isEqualTo("mailroute.dkim.example.com.selector");
+        assertThat(Settings.keyForEnvironmentVariable("MAILROUTE_DKIM_MAIL_EXAMPLE_CO_UK_SUBDOMAINS", defaults))
+                .isEqualTo("mailroute.dkim.mail.example.co.uk.subdomains");
     }
 
     @Test
@@ -151,6 +155,17 @@ class SettingsTest {
         assertThat(Settings.keyForEnvironmentVariable("PATH", defaults)).isNull();
         assertThat(Settings.keyForEnvironmentVariable("SMTP_PORT", defaults)).isNull();
         assertThat(Settings.keyForEnvironmentVariable("MAILROUTE_TRANSPORT_", defaults)).isNull();
+    }
+
+    @Test
+    void dkimSettingsFromEnvironmentShouldBeReadAndMisspelledOnesRefused() {
+        Settings s = Settings.load(Map.of("MAILROUTE_DKIM_EXAMPLE_COM_SELECTOR", "mr1", "MAILROUTE_DKIM_EXAMPLE_COM_KEY", "/k.pem"),
+                system(), noFile());
+
+        assertThat(s.withPrefix("mailroute.dkim.")).containsExactly(Map.entry("mailroute.dkim.example.com.key", "/k.pem"),
+                Map.entry("mailroute.dkim.example.com.selector", "mr1"));
+        assertThatThrownBy(() -> Settings.load(Map.of("MAILROUTE_DKIM_EXAMPLE_COM_SELECTR", "mr1"), system(), noFile()))
+                .hasMessageStartingWith("invalid setting mailroute.dkim.example.com.selectr=mr1: unknown setting");
     }
 
     @Test

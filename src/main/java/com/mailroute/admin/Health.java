@@ -28,6 +28,7 @@ public final class Health {
     private volatile String dnsStatus = "unknown";
     // Every route seen running: a route that disappears (e.g. a reloaded file that no longer builds) is reported.
     private final java.util.Set<String> expectedRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.Supplier<Map<String, String>> dkim = Map::of;
 
     public Health(ConnectionFactory connectionFactory, List<String> dnsServers) {
         this.connectionFactory = connectionFactory;
@@ -42,6 +43,10 @@ public final class Health {
         checks.put("broker", broker);
         checks.put("routes", routes);
         checks.put("dns", dns);
+        Map<String, String> dkimRecords = dkim.get();
+        if (!dkimRecords.isEmpty()) {
+            checks.put("dkim", dkimRecords); // reported, never DOWN: mail is signed whether or not DNS publishes the key yet
+        }
         boolean live = broker.equals("UP") && routes.equals("UP");
         boolean ready = live && dns.equals("UP");
         Map<String, Object> body = new LinkedHashMap<>();
@@ -51,6 +56,11 @@ public final class Health {
         body.put("checks", checks);
         boolean readinessPath = String.valueOf(e.getMessage().getHeader(Exchange.HTTP_PATH)).endsWith("ready");
         AdminApi.json(e, (readinessPath ? ready : live) ? 200 : 503, body);
+    }
+
+    /** Signing domain → whether DNS publishes its DKIM key ("OK: ...", "MISSING: ...", "MISMATCH: ..."). */
+    public void dkim(java.util.function.Supplier<Map<String, String>> publishedKeys) {
+        this.dkim = publishedKeys;
     }
 
     private String broker() {

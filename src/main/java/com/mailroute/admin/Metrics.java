@@ -36,6 +36,15 @@ public final class Metrics {
         counter("mailroute_converted_8bit_to_7bit", domain, "Messages converted from 8-bit to 7-bit for a next hop without 8BITMIME").increment();
     }
 
+    public void dkimSigned(String signingDomain) {
+        counter("mailroute_dkim_signed", signingDomain, "Messages handed to a next hop with MailRoute's DKIM signature (by signing domain)").increment();
+    }
+
+    public void dkimOwnSignatureBroken(String fromDomain) {
+        counter("mailroute_dkim_own_signature_broken", fromDomain,
+                "Messages that carried their own DKIM signature and had to be converted to 7-bit, which breaks it (by From domain)").increment();
+    }
+
     public void sanitized(Map<String, Integer> fixes) {
         fixes.forEach((fix, n) -> Counter.builder("mailroute_sanitizer_fixes").description("Changes the sanitizer made, by kind")
                 .tag("fix", fix).register(registry).increment(n));

@@ -3,6 +3,7 @@ package com.mailroute.delivery;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.mailroute.dkim.DkimSigning;
 import com.mailroute.failure.Classification;
 import com.mailroute.failure.FailureClassifier;
 import com.mailroute.failure.Verdict;
@@ -13,6 +14,7 @@ import com.mailroute.queue.DeliveryJob;
 import com.mailroute.routing.NextHop;
 import com.mailroute.smtp.HopResult;
 import com.mailroute.smtp.HostFailure;
+import com.mailroute.smtp.MessagePreparer;
 import com.mailroute.smtp.RecipientResult;
 import com.mailroute.smtp.SmtpClient;
 import com.mailroute.smtp.SmtpStage;
@@ -24,10 +26,12 @@ import com.mailroute.smtp.SmtpStage;
 public final class HopSender {
     private final SmtpClient smtp;
     private final SevenBitConverter converter;
+    private final DkimSigning dkim;
 
-    public HopSender(SmtpClient smtp, SevenBitConverter converter) {
+    public HopSender(SmtpClient smtp, SevenBitConverter converter, DkimSigning dkim) {
         this.smtp = smtp;
         this.converter = converter;
+        this.dkim = dkim;
     }
 
     /** The hop's result and the recipients' outcomes, in the job's recipient order. */
@@ -47,7 +51,9 @@ public final class HopSender {
         String sender = job.sender().isEmpty() ? "" : MailAddress.parse(job.sender()).asciiAddress();
         List<String> rcpts = job.recipients().stream().map(r -> MailAddress.parse(r).asciiAddress()).toList();
         String remote = hop.host() + " [" + hop.address().getHostAddress() + "]";
-        CapabilityAdapter adapter = new CapabilityAdapter(job.message(), job.sender(), job.recipients(), converter, remote);
+        // DKIM signs what the capability check prepared for this host: the bytes that really go on the wire.
+        MessagePreparer adapter = dkim.around(new CapabilityAdapter(job.message(), job.sender(), job.recipients(), converter, remote),
+                job.message(), "id=" + job.queueId() + " domain=" + job.domain() + " " + remote);
         HopResult r = smtp.deliver(hop, sender, rcpts, adapter, "id=" + job.queueId() + " domain=" + job.domain() + " attempt=" + job.attempts());
         List<DeliveryProcessor.Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < job.recipients().size(); i++) {

@@ -23,6 +23,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -149,6 +150,33 @@ public final class DnsLookup {
             throw transientFailure;
         }
         return addresses;
+    }
+
+    /**
+     * The name's TXT records, each one's strings joined into one text (how RFC 6376 3.6.2.2 reads a DKIM key record);
+     * empty when the name or its TXT records do not exist.
+     *
+     * @throws ResolutionException transient 4.4.3 for SERVFAIL, timeout and other DNS failures
+     */
+    public List<String> txt(String name) throws ResolutionException {
+        Record[] records;
+        try {
+            records = query(asciiName(name), Type.TXT);
+        } catch (ResolutionException e) {
+            if (e.permanent()) {
+                return List.of();
+            }
+            throw e;
+        }
+        List<String> texts = new ArrayList<>();
+        for (Record record : records) {
+            if (record instanceof TXTRecord txt) {
+                StringBuilder joined = new StringBuilder();
+                txt.getStringsAsByteArrays().forEach(b -> joined.append(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1)));
+                texts.add(joined.toString());
+            }
+        }
+        return texts;
     }
 
     /** Records of one type for the name (empty for NODATA), read through the cache. */

@@ -1,0 +1,123 @@
+package com.mailroute.dkim;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.mailroute.admin.Metrics;
+import com.mailroute.smtp.MessagePreparer;
+import com.mailroute.smtp.PolicyRejection;
+import com.mailroute.smtp.PreparedMessage;
+import com.mailroute.smtp.ServerCapabilities;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signs the bytes that will really go to a host, after the capability check and any 8bit→7bit conversion
+ * ({@link #around} wraps the delivery's MessagePreparer). A message's byte form is signed once: the field is
+ * kept for the next host or attempt that gets the same bytes.
+ */
+public final class DkimSigning {
+    private static final Logger LOG = LoggerFactory.getLogger(DkimSigning.class);
+    private static final int CACHE_ENTRIES = 1024;
+    private static final Pattern D_TAG = Pattern.compile("(?:^|;)\\s*d\\s*=\\s*([^;\\s]+)");
+
+    private final DkimKeys keys;
+    private final Metrics metrics;
+    private final Clock clock;
+    /** SHA-256 of the prepared bytes → the DKIM-Signature field made for them (empty: nothing to add). */
+    private final Map<ByteBuffer, byte[]> signed = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, byte[]> eldest) {
+            return size() > CACHE_ENTRIES;
+        }
+    };
+
+    public DkimSigning(DkimKeys keys, Metrics metrics, Clock clock) {
+        this.keys = keys;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public DkimKeys keys() {
+        return keys;
+    }
+
+    /**
+     * A preparer that signs what {@code inner} prepares. {@code queued} is the message as queued (to tell whether
+     * it was converted); {@code logContext} starts log lines, e.g. "id=... domain=... host [addr]".
+     */
+    public MessagePreparer around(MessagePreparer inner, byte[] queued, String logContext) {
+        return caps -> sign(inner.prepare(caps), queued, caps, logContext);
+    }
+
+    PreparedMessage sign(PreparedMessage prepared, byte[] queued, ServerCapabilities caps, String logContext) throws PolicyRejection {
+        byte[] bytes = prepared.bytes();
+        HeaderFields fields = HeaderFields.parse(bytes);
+        Optional<String> fromDomain = FromDomain.of(fields);
+        SigningKey key = fromDomain.flatMap(keys::forFromDomain).orElse(null);
+        boolean ownSignatureBroken = fields.has("DKIM-Signature") && bytes != queued && !Arrays.equals(bytes, queued);
+        if (key == null && !ownSignatureBroken) {
+            return prepared;
+        }
+        byte[] field = fieldFor(bytes, fields, key, ownSignatureBroken, fromDomain.orElse("(none)"), logContext);
+        if (field.length == 0) {
+            return prepared;
+        }
+        metrics.dkimSigned(key.domain());
+        byte[] out = new byte[field.length + bytes.length];
+        System.arraycopy(field, 0, out, 0, field.length);
+        System.arraycopy(bytes, 0, out, field.length, bytes.length);
+        if (caps.announcesSize() && caps.sizeLimit() > 0 && out.length > caps.sizeLimit()) {
+            throw new PolicyRejection("5.3.4", "message size " + out.length + " bytes with its DKIM signature exceeds the limit of "
+                    + caps.sizeLimit() + " bytes announced by the host");
+        }
+        return new PreparedMessage(out, prepared.bodyEightBitMime(), prepared.smtpUtf8(), prepared.note());
+    }
+
+    private byte[] fieldFor(byte[] bytes, HeaderFields fields, SigningKey key, boolean ownSignatureBroken, String fromDomain,
+                            String logContext) {
+        // SHA-256 of the bytes: far cheaper than canonicalizing and signing them again.
+        ByteBuffer cacheKey = ByteBuffer.wrap(DkimSigner.sha256().digest(bytes));
+        synchronized (signed) {
+            byte[] cached = signed.get(cacheKey);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        byte[] field = key == null ? new byte[0] : DkimSigner.signatureField(bytes, key, clock.instant().getEpochSecond());
+        if (ownSignatureBroken) {
+            metrics.dkimOwnSignatureBroken(fromDomain);
+            String theirs = ownSignatureDomains(bytes, fields);
+            if (key != null) {
+                LOG.info("{}: the message's own DKIM signature ({}) cannot survive the 8bit→7bit conversion for this host; signed by MailRoute as {}",
+                        logContext, theirs, key);
+            } else {
+                LOG.warn("{}: the message's own DKIM signature ({}) cannot survive the 8bit→7bit conversion for this host, and MailRoute has no "
+                        + "DKIM key for From domain {} (mailroute.dkim.{}.selector/.key): it leaves without a valid signature",
+                        logContext, theirs, fromDomain, fromDomain);
+            }
+        } else {
+            LOG.debug("{}: DKIM-signed as {}", logContext, key);
+        }
+        synchronized (signed) {
+            signed.put(cacheKey, field);
+        }
+        return field;
+    }
+
+    private static String ownSignatureDomains(byte[] bytes, HeaderFields fields) {
+        StringBuilder s = new StringBuilder();
+        for (HeaderFields.Field f : fields.named("DKIM-Signature")) {
+            Matcher m = D_TAG.matcher(fields.unfoldedValue(f));
+            s.append(s.length() == 0 ? "" : ", ").append("d=").append(m.find() ? m.group(1) : "?");
+        }
+        return s.toString();
+    }
+
+}
