@@ -77,6 +77,7 @@ public final class SubmissionServer {
         sessions.shutDown(SHUTDOWN_GRACE);
         smtp.stop();
         timer.shutdownNow();
+        LOG.info("SMTP submission listener on {}:{} stopped", config.host(), port());
     }
 
     /** The port listened on (the one the system chose when configured as 0, for tests). */

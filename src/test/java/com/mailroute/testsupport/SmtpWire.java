@@ -1,4 +1,4 @@
-package com.mailroute.submission;
+package com.mailroute.testsupport;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,12 +16,12 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** A bare SMTP client over a socket for tests: sends exactly the bytes given, reads replies as the server wrote them. */
-final class SmtpWire implements AutoCloseable {
+public final class SmtpWire implements AutoCloseable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
-    SmtpWire(int port) throws IOException {
+    public SmtpWire(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(10_000);
@@ -34,7 +34,7 @@ final class SmtpWire implements AutoCloseable {
     }
 
     /** One reply, all its lines joined with "\n" (e.g. the EHLO list). */
-    String reply() throws IOException {
+    public String reply() throws IOException {
         StringBuilder all = new StringBuilder();
         while (true) {
             String line = line();
@@ -63,22 +63,22 @@ final class SmtpWire implements AutoCloseable {
     }
 
     /** Sends a command line (CRLF added) and returns the reply. */
-    String send(String command) throws IOException {
+    public String send(String command) throws IOException {
         write(command + "\r\n");
         return reply();
     }
 
-    void write(String raw) throws IOException {
+    public void write(String raw) throws IOException {
         write(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    void write(byte[] raw) throws IOException {
+    public void write(byte[] raw) throws IOException {
         out.write(raw);
         out.flush();
     }
 
     /** STARTTLS and the handshake, trusting any certificate (the test's own). */
-    void startTls() throws Exception {
+    public void startTls() throws Exception {
         String r = send("STARTTLS");
         if (!r.startsWith("220")) {
             throw new IllegalStateException("STARTTLS answered " + r);
@@ -105,7 +105,7 @@ final class SmtpWire implements AutoCloseable {
     }
 
     /** True once the server closed the connection (a read returns end of stream or fails). */
-    boolean closedByServer() {
+    public boolean closedByServer() {
         try {
             return in.read() == -1;
         } catch (IOException e) {
