@@ -55,13 +55,14 @@ public final class Users {
         return hashes.keySet();
     }
 
+    // An unknown user costs the same hashing as a known one, so timing does not tell which names exist.
+    private static final String NO_SUCH_USER = "$6$nosuchuser$0000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
+
     /** True when the user exists and the password matches its hash (compared in constant time). */
     public boolean verify(String user, String password) {
-        String hash = hashes.get(user);
-        if (hash == null || password == null) {
-            return false;
-        }
-        String computed = Crypt.crypt(password.getBytes(StandardCharsets.UTF_8), hash);
-        return MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII));
+        String hash = hashes.getOrDefault(user, NO_SUCH_USER);
+        String computed = Crypt.crypt((password == null ? "" : password).getBytes(StandardCharsets.UTF_8), hash);
+        return hashes.containsKey(user) && password != null
+                && MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII));
     }
 }
