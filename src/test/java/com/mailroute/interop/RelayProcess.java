@@ -160,6 +160,11 @@ final class RelayProcess implements AutoCloseable {
         }
     }
 
+    /** The SMTP submission listener's port on 127.0.0.1. */
+    int submissionPort() {
+        return Integer.parseInt(settings.get("mailroute.submission.port"));
+    }
+
     Path pickupDir() {
         return Path.of(settings.get("mailroute.data.dir")).resolve("pickup");
     }
