@@ -47,8 +47,6 @@ public final class SubmissionServer {
                 // Sessions enforces the limit with its own 421 4.7.0; the library's count only guards beyond it.
                 .maxConnections(config.maxConnections() + 10)
                 .connectionTimeoutMs((int) config.idleTimeout().toMillis())
-                .maxMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxMessageSize()))
-                .maxRecipients(config.maxRecipients())
                 .sessionHandler(sessions)
                 .messageHandlerFactory(context -> new Transaction())
                 .serverThreadName("smtp-submission-" + config.host() + ":" + config.port())
