@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts independently written SMTP, DNS and JMS peers on loopback for
-# MailRoute's interop tests: Knot DNS, two Postfix instances, five smtp-sink
+# MailRoute's interop tests: Knot DNS, two Postfix instances as next hops, one
+# Postfix instance as a client of MailRoute's SMTP listener, five smtp-sink
 # fault peers and a standalone Artemis broker. See docs/peers.md.
 #
 #   scripts/peers.sh start|stop|status
@@ -60,6 +61,8 @@ install_packages() {
   command -v openssl >/dev/null || packages+=(openssl)                        # DKIM test keys
   /usr/bin/python3 -c 'import dkim' 2>/dev/null || packages+=(python3-dkim)  # dkimpy, the tests' DKIM verifier
   command -v swaks >/dev/null || packages+=(swaks)
+  command -v python3 >/dev/null || packages+=(python3) # smtplib, a real SMTP client
+  perl -MNet::SSLeay -e 1 2>/dev/null || packages+=(libnet-ssleay-perl) # swaks -tls
   command -v java >/dev/null || packages+=(openjdk-17-jre-headless)
   command -v mvn >/dev/null || packages+=(maven)
   [[ ${#packages[@]} == 0 ]] && return 0
@@ -254,7 +257,7 @@ EOF
 
 # ---------------------------------------------------------------- Postfix
 
-# $1 name, $2 address, $3 "strict" or "lenient"
+# $1 name, $2 address (empty: no SMTP server), $3 "strict", "lenient" or "client"
 write_postfix_config() {
   local name=$1 addr=$2 kind=$3 d=$PEERS_DIR/postfix-$1
   mkdir -p "$d/etc" "$d/queue" "$d/data" "$d/mail"
@@ -282,6 +285,9 @@ alias_database =
 biff = no
 maillog_file = $d/maillog
 maillog_file_prefixes = $PEERS_DIR
+EOF
+  if [[ $kind != client ]]; then
+    cat >>"$d/etc/main.cf" <<EOF
 # Every recipient of every domain lands in one Maildir.
 virtual_mailbox_domains = static:all
 virtual_mailbox_base = $d/mail
@@ -289,6 +295,7 @@ virtual_mailbox_maps = static:Maildir/
 virtual_uid_maps = static:$(id -u "$PEER_USER")
 virtual_gid_maps = static:$(getent group "$PEER_GROUP" | cut -d: -f3)
 EOF
+  fi
   if [[ $kind == strict ]]; then
     cat >>"$d/etc/main.cf" <<EOF
 # qmail-like: refuse bare LF, also from loopback clients.
@@ -303,10 +310,18 @@ message_size_limit = 1048576
 EOF
     printf '%s\n' '/[\x80-\xFF]/ REJECT 5.6.0 8-bit data not accepted: 8BITMIME was not announced' >"$d/etc/8bit_checks"
   fi
+  if [[ $kind == client ]]; then
+    cat >>"$d/etc/main.cf" <<EOF
+# A real MTA queueing into MailRoute's SMTP listener (mail injected with sendmail -C $d/etc).
+# The interop test points relayhost at the relay it starts (postconf -e, postfix reload).
+relayhost = [127.0.0.1]:2525
+smtp_tls_security_level = none
+EOF
+  fi
   # The Debian master.cf with the public smtpd replaced by one bound to
   # $addr:25 and no chroot (the instance has no chroot tree).
   awk -v addr="$addr" '
-    /^smtp[ \t]+inet/ { print addr ":25 inet n - n - - smtpd"; next }
+    /^smtp[ \t]+inet/ { if (addr != "") print addr ":25 inet n - n - - smtpd"; next }
     /^[a-z]/ && NF >= 8 { $5 = "n" }
     { print }' /etc/postfix/master.cf.proto >"$d/etc/master.cf"
 }
@@ -314,10 +329,14 @@ EOF
 start_postfix() {
   local name=$1 addr=$2 kind=$3 d=$PEERS_DIR/postfix-$1
   if postfix -c "$d/etc" status >/dev/null 2>&1; then log "postfix-$name already running"; return 0; fi
-  require_free "$addr" 25
+  [[ -z $addr ]] || require_free "$addr" 25
   write_postfix_config "$name" "$addr" "$kind"
   postfix -c "$d/etc" check
   postfix -c "$d/etc" start
+  if [[ -z $addr ]]; then
+    log "postfix-$name ($kind) runs (no SMTP server of its own)"
+    return 0
+  fi
   wait_for_tcp "$addr" 25 "postfix-$name"
   log "postfix-$name ($kind) listens on $addr:25"
 }
@@ -431,6 +450,9 @@ write_env() {
       echo "PEERS_${up}_MAILLOG=$PEERS_DIR/postfix-$name/maillog"
       echo "PEERS_${up}_CONFIG_DIR=$PEERS_DIR/postfix-$name/etc"
     done
+    echo "PEERS_CLIENT_HOSTNAME=mx-client.$ZONE"
+    echo "PEERS_CLIENT_CONFIG_DIR=$PEERS_DIR/postfix-client/etc"
+    echo "PEERS_CLIENT_MAILLOG=$PEERS_DIR/postfix-client/maillog"
     echo "PEERS_STRICT_MAX_SIZE=1048576"
     for spec in "${SINKS[@]}"; do
       read -r name addr _ <<<"$spec"
@@ -492,6 +514,7 @@ cmd_start() {
   start_knot
   start_postfix strict 127.0.0.2 strict
   start_postfix lenient 127.0.0.3 lenient
+  start_postfix client "" client
   start_sinks
   start_artemis
   write_env
@@ -503,6 +526,7 @@ cmd_stop() {
   PEERS_DIR=$(cd "$PEERS_DIR" && pwd -P)
   stop_recorded artemis "$PEERS_DIR/artemis/broker"
   stop_sinks
+  stop_postfix client
   stop_postfix lenient
   stop_postfix strict
   stop_recorded knot "$PEERS_DIR/knot/knot.conf"
@@ -523,6 +547,7 @@ cmd_status() {
   report knot "127.0.0.1:$DNS_PORT udp+tcp" recorded_pid_alive knot "$PEERS_DIR/knot/knot.conf"
   report postfix-strict 127.0.0.2:25 postfix_up strict
   report postfix-lenient 127.0.0.3:25 postfix_up lenient
+  report postfix-client "relayhost: MailRoute" postfix_up client
   for spec in "${SINKS[@]}"; do
     read -r name addr _ <<<"$spec"
     report "sink-$name" "$addr:25" recorded_pid_alive "sink-$name" "$addr:25"

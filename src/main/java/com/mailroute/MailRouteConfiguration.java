@@ -33,6 +33,7 @@ import com.mailroute.ingress.JsonMessageBuilder;
 import com.mailroute.ingress.MessageAcceptor;
 import com.mailroute.ingress.PickupIngress;
 import com.mailroute.ingress.PickupReadLock;
+import com.mailroute.ingress.SmtpIngress;
 import com.mailroute.mime.SevenBitConverter;
 import com.mailroute.queue.JobQueue;
 import com.mailroute.routing.DnsLookup;
@@ -41,6 +42,9 @@ import com.mailroute.sanitize.MessageSanitizer;
 import com.mailroute.smtp.SmtpClient;
 import com.mailroute.smtp.SmtpSettings;
 import com.mailroute.smtp.TlsPolicy;
+import com.mailroute.submission.ServerTls;
+import com.mailroute.submission.SmtpSubmissionComponent;
+import com.mailroute.submission.SubmissionConfig;
 import io.vertx.core.http.HttpMethod;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -139,7 +143,21 @@ public class MailRouteConfiguration implements CamelConfiguration {
         registry.bind("pickupReadLock", pickupReadLock);
         registry.bind("jmsIngress", new JmsIngress(acceptor, clock));
         registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName())));
+        submission(registry, acceptor);
         return acceptor;
+    }
+
+    /** The SMTP listener's component (smtp-submission:) and the step of its route, ingress-smtp. */
+    private void submission(Registry registry, MessageAcceptor acceptor) {
+        SubmissionConfig config = SubmissionConfig.from(settings);
+        if (config.port() != 0) {
+            ensureFree("mailroute.submission.port", config.host(), config.port());
+            if (config.tls()) {
+                ServerTls.load(config.tlsCert(), config.tlsKey()); // a key that cannot be used stops startup now, with one line
+            }
+        }
+        registry.bind("smtp-submission", new SmtpSubmissionComponent(config));
+        registry.bind("smtpIngress", new SmtpIngress(acceptor));
     }
 
     /** The delivery steps of routes/delivery.camel.yaml, sending with MailRoute's connection-reusing SMTP client. */
@@ -195,8 +213,10 @@ public class MailRouteConfiguration implements CamelConfiguration {
                 dkimDns.startupCheck();
                 answerUnavailableWhileTheSubmitRouteIsDown(started, httpPort);
                 // Camel's own endpoint summary prints the wildcard address; this line says where MailRoute really listens.
-                LOG.info("MailRoute ready: API http://{}:{}/api/messages, console http://{}:{}/hawtio, broker {}, data {}, next hop {}",
-                        settings.get("mailroute.http.host"), httpPort, settings.get("mailroute.console.host"),
+                LOG.info("MailRoute ready: API http://{}:{}/api/messages, SMTP {}, console http://{}:{}/hawtio, broker {}, data {}, next hop {}",
+                        settings.get("mailroute.http.host"), httpPort, settings.port("mailroute.submission.port") == 0 ? "off"
+                                : settings.get("mailroute.submission.host") + ":" + settings.port("mailroute.submission.port"),
+                        settings.get("mailroute.console.host"),
                         settings.port("mailroute.console.port"), embedded != null
                                 ? "embedded (tcp://" + settings.get("mailroute.broker.host") + ":" + settings.port("mailroute.broker.port") + ")"
                                 : settings.get("mailroute.broker.url"),

@@ -173,6 +173,8 @@ public final class Settings {
             throw new SettingsException("mailroute.broker.user", "", "required when the embedded broker listens on "
                     + brokerHost + " (mailroute.broker.host), which is not a loopback address: set mailroute.broker.user and mailroute.broker.password");
         }
+        port("mailroute.submission.port");
+        com.mailroute.submission.SubmissionConfig.from(this);
         String helo = get("mailroute.helo-name");
         if (!helo.matches("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?")) {
             throw new SettingsException("mailroute.helo-name", helo, "not a host name");
@@ -377,7 +379,7 @@ public final class Settings {
         return p;
     }
 
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 

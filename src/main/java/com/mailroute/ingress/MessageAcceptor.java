@@ -77,7 +77,8 @@ public final class MessageAcceptor {
         public Accepted queued() {
             onAccepted.accept(clean.report());
             List<String> domains = List.copyOf(envelope.byDomain().keySet());
-            LOG.info("queued id={} via={} from=<{}> rcpts={} domains={} size={} sanitize={}", queueId, submission.wayIn(), envelope.sender(),
+            LOG.info("queued id={} via={}{} from=<{}> rcpts={} domains={} size={} sanitize={}", queueId, submission.wayIn(),
+                    submission.client() == null ? "" : " client=" + submission.client(), envelope.sender(),
                     envelope.recipients().size(), domains, clean.bytes().length, clean.report());
             return new Accepted(queueId, domains);
         }
@@ -101,7 +102,7 @@ public final class MessageAcceptor {
         Envelope envelope = envelopes.read(s);
         checkSenderAllowed(s.wayIn(), envelope.sender());
         String queueId = QueueIds.next();
-        SanitizedMessage clean = sanitizer.sanitize(s.raw(), s.wayIn(), queueId);
+        SanitizedMessage clean = sanitizer.sanitize(s.raw(), s.wayIn(), queueId, s.origin());
         Instant now = clock.instant();
         List<JobQueue.Outgoing> jobs = new ArrayList<>();
         int n = 0;

@@ -14,7 +14,7 @@ import java.util.UUID;
  * byte for byte (DKIM survives); a header section that cannot be repaired without guessing is refused.
  */
 public final class MessageSanitizer {
-    private static final Set<String> WAYS_IN = Set.of("pickup", "jms", "http", "internal");
+    private static final Set<String> WAYS_IN = Set.of("pickup", "jms", "http", "smtp", "internal");
 
     private final String heloName;
     private final Clock clock;
@@ -25,12 +25,29 @@ public final class MessageSanitizer {
     }
 
     /**
+     * Where an SMTP client handed the message over, for the Received field's from and with clauses
+     * (RFC 5321 4.4): {@code from} as "helo ([address])", {@code with} a protocol such as ESMTPS (RFC 3848).
+     */
+    public record Origin(String from, String with) {
+        public Origin {
+            if (from.chars().anyMatch(c -> c < 0x20 || c >= 0x7F) || with.chars().anyMatch(c -> c <= 0x20 || c >= 0x7F)) {
+                throw new IllegalArgumentException("Received clauses must be printable ASCII: " + from + " / " + with);
+            }
+        }
+    }
+
+    public SanitizedMessage sanitize(byte[] raw, String wayIn, String queueId) {
+        return sanitize(raw, wayIn, queueId, null);
+    }
+
+    /**
      * @param raw the message bytes after the ingress removed any leading x-sender:/x-receiver: lines
-     * @param wayIn "pickup", "jms", "http", or "internal" for mail MailRoute itself writes (DSNs, digests)
+     * @param wayIn "pickup", "jms", "http", "smtp", or "internal" for mail MailRoute itself writes (DSNs, digests)
      * @param queueId the id MailRoute gave this message
+     * @param origin the SMTP client's side of the Received field, or null: "from WAYIN ... with WAYIN"
      * @throws RejectedException with the reason when the message cannot be repaired
      */
-    public SanitizedMessage sanitize(byte[] raw, String wayIn, String queueId) {
+    public SanitizedMessage sanitize(byte[] raw, String wayIn, String queueId, Origin origin) {
         if (!WAYS_IN.contains(wayIn)) {
             throw new IllegalArgumentException("wayIn must be one of " + WAYS_IN + ": " + wayIn);
         }
@@ -61,7 +78,8 @@ public final class MessageSanitizer {
         int bodyLine = 1 + countLines(message, headers.bodyStart());
         LongLineRepair.Repaired repaired = LongLineRepair.repair(headers, message, headers.bodyStart(),
                 message.length, bodyLine, "text/plain", "message body", report);
-        byte[] received = ReceivedHeader.build(wayIn, heloName, queueId, clock);
+        byte[] received = origin == null ? ReceivedHeader.build(wayIn, heloName, queueId, clock)
+                : ReceivedHeader.build(origin.from(), origin.with(), heloName, queueId, clock);
         if (report.isClean()) {
             return new SanitizedMessage(concat(received, raw), report);
         }

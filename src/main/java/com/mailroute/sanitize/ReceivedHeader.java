@@ -16,8 +16,17 @@ final class ReceivedHeader {
     private ReceivedHeader() {}
 
     static byte[] build(String wayIn, String heloName, String queueId, Clock clock) {
-        List<String> words = List.of("from " + wayIn, "by " + heloName, "(MailRoute)", "with " + wayIn,
-                "id " + queueId + ";", RFC5322_DATE.format(ZonedDateTime.now(clock)));
+        return build(wayIn, wayIn, heloName, queueId, clock);
+    }
+
+    /** {@code from} may hold several words ("app.example.com ([192.0.2.7])"); it is folded between them. */
+    static byte[] build(String from, String with, String heloName, String queueId, Clock clock) {
+        List<String> words = new java.util.ArrayList<>();
+        String[] fromWords = from.split(" ");
+        words.add("from " + fromWords[0]);
+        words.addAll(List.of(fromWords).subList(1, fromWords.length));
+        words.addAll(List.of("by " + heloName, "(MailRoute)", "with " + with, "id " + queueId + ";",
+                RFC5322_DATE.format(ZonedDateTime.now(clock))));
         StringBuilder field = new StringBuilder("Received:");
         int lineLength = field.length();
         for (String word : words) {

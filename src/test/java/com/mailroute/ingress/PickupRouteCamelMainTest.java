@@ -36,6 +36,7 @@ class PickupRouteCamelMainTest {
                     "mailroute.data.dir", DATA.toString(),
                     "mailroute.broker.port", String.valueOf(RelayUnderTest.freePort()),
                     "mailroute.console.port", String.valueOf(RelayUnderTest.freePort()),
+                    "mailroute.submission.port", String.valueOf(RelayUnderTest.freePort()),
                     "mailroute.helo-name", "relay.test",
                     "mailroute.pickup.poll-ms", "100",
                     "mailroute.transport.example.org", SMTP.hostPort())));

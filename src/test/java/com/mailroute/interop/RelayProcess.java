@@ -53,6 +53,7 @@ final class RelayProcess implements AutoCloseable {
         settings.put("mailroute.http.port", String.valueOf(freePort()));
         settings.put("mailroute.broker.port", String.valueOf(freePort()));
         settings.put("mailroute.console.port", String.valueOf(freePort()));
+        settings.put("mailroute.submission.port", String.valueOf(freePort()));
         settings.put("mailroute.dns.servers", peers.get("PEERS_DNS_SERVER"));
         settings.put("mailroute.smtp.port", peers.get("PEERS_SMTP_PORT"));
         settings.put("mailroute.helo-name", "relay.test");
@@ -157,6 +158,11 @@ final class RelayProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The SMTP submission listener's port on 127.0.0.1. */
+    int submissionPort() {
+        return Integer.parseInt(settings.get("mailroute.submission.port"));
     }
 
     Path pickupDir() {

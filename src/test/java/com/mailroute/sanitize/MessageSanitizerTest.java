@@ -399,8 +399,11 @@ class MessageSanitizerTest {
     @Test
     void invalidArgumentsFromTheCallerShouldBeRefused() {
         byte[] message = (CLEAN_HEADERS + "\r\nb\r\n").getBytes(ISO_8859_1);
-        assertThatThrownBy(() -> sanitizer.sanitize(message, "smtp", "1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sanitizer.sanitize(message, "ftp", "1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> sanitizer.sanitize(message, "http", "1\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MessageSanitizer.Origin("app ([127.0.0.1])\r\nX-Injected: y", "ESMTP"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MessageSanitizer.Origin("app ([127.0.0.1])", "ESMTP S")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MessageSanitizer("bad name", CLOCK)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -29,6 +29,7 @@ public final class RelayUnderTest implements AutoCloseable {
         settings.put("mailroute.http.port", String.valueOf(freePort()));
         settings.put("mailroute.broker.port", String.valueOf(freePort()));
         settings.put("mailroute.console.port", String.valueOf(freePort()));
+        settings.put("mailroute.submission.port", String.valueOf(freePort()));
         settings.put("mailroute.routes.dir", Path.of("routes").toAbsolutePath().toString());
         settings.put("mailroute.routes.reload", "false");
         settings.put("mailroute.helo-name", "relay.test");
