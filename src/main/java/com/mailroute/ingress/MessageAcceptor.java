@@ -52,10 +52,12 @@ public final class MessageAcceptor {
 
     public Accepted accept(Submission s) {
         shape.check(s.raw(), maxSize);
-        Envelope envelope = envelopes.read(s);
-        checkSenderAllowed(s.wayIn(), envelope.sender());
         String queueId = QueueIds.next();
         SanitizedMessage clean = sanitizer.sanitize(s.raw(), s.wayIn(), queueId);
+        // The envelope comes from the header section as the sanitizer read it (an mbox From line skipped, the
+        // header ending at the first line that is not a field), so it agrees with what is sent.
+        Envelope envelope = envelopes.read(s, clean.senderHeader());
+        checkSenderAllowed(s.wayIn(), envelope.sender());
         Instant now = clock.instant();
         List<JobQueue.Outgoing> jobs = new ArrayList<>();
         int n = 0;
