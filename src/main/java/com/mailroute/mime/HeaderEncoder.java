@@ -32,6 +32,8 @@ final class HeaderEncoder {
             "from", "to", "cc", "bcc", "sender", "reply-to",
             "resent-from", "resent-to", "resent-cc", "resent-bcc", "resent-sender");
 
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("\\s*([!#$%&'*+./^_`|~0-9A-Za-z-]+)");
+
     static boolean isAddressHeader(String name) {
         return ADDRESS_HEADERS.contains(name.toLowerCase(Locale.ROOT));
     }
@@ -87,6 +89,11 @@ final class HeaderEncoder {
         String lower = name.toLowerCase(Locale.ROOT);
         if (ADDRESS_HEADERS.contains(lower)) {
             return addresses(name, value);
+        }
+        if (lower.equals("content-transfer-encoding") || lower.equals("mime-version")) {
+            // Tokens, not text: readers go by the leading token, so stray 8-bit bytes after it are dropped.
+            java.util.regex.Matcher token = TOKEN.matcher(value.text());
+            return token.lookingAt() ? token.group(1) : (lower.equals("mime-version") ? "1.0" : "7bit");
         }
         if (lower.equals("content-type") || lower.equals("content-disposition")) {
             String withParameters = parameters(lower, value);
@@ -148,20 +155,22 @@ final class HeaderEncoder {
         return local + "@" + IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
     }
 
-    /** RFC 2231-encodes non-ASCII parameter values (e.g. a filename); null when the header does not parse. */
+    /** RFC 2231-encodes non-ASCII parameter values (e.g. a filename); null when the header cannot be read even leniently. */
     private static String parameters(String lowerName, HeaderText value) {
-        try {
-            if (lowerName.equals("content-type")) {
-                ContentType type = new ContentType(value.text());
-                encodeParameters(type.getParameterList(), value.charset());
-                return type.toString();
+        if (lowerName.equals("content-type")) {
+            ContentType type = MimeParameters.contentType(value.text());
+            if (type == null) {
+                return null;
             }
-            ContentDisposition disposition = new ContentDisposition(value.text());
-            encodeParameters(disposition.getParameterList(), value.charset());
-            return disposition.toString();
-        } catch (ParseException e) {
+            encodeParameters(type.getParameterList(), value.charset());
+            return type.toString();
+        }
+        ContentDisposition disposition = MimeParameters.disposition(value.text());
+        if (disposition == null) {
             return null;
         }
+        encodeParameters(disposition.getParameterList(), value.charset());
+        return disposition.toString();
     }
 
     private static void encodeParameters(ParameterList parameters, String charset) {
