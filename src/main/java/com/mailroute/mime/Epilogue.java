@@ -55,6 +55,33 @@ final class Epilogue extends MimeMultipart {
         return null;
     }
 
+    /** How many "--boundary" delimiter lines (not the close delimiter) come before the close delimiter: the number of parts. */
+    static int delimiterLines(byte[] body, String boundary) {
+        if (boundary == null) {
+            return 0;
+        }
+        byte[] dash = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        int count = 0;
+        int lineStart = 0;
+        while (lineStart < body.length) {
+            int lf = lineStart;
+            while (lf < body.length && body[lf] != '\n') {
+                lf++;
+            }
+            if (startsWith(body, lineStart, dash)) {
+                int after = lineStart + dash.length;
+                if (after + 1 < lf && body[after] == '-' && body[after + 1] == '-' && onlyWhitespace(body, after + 2, lf)) {
+                    return count;
+                }
+                if (onlyWhitespace(body, after, lf)) {
+                    count++;
+                }
+            }
+            lineStart = lf + 1;
+        }
+        return count;
+    }
+
     /** Readers never show an epilogue: its 8-bit bytes become '?'. */
     static byte[] sevenBit(byte[] epilogue) {
         byte[] out = epilogue.clone();

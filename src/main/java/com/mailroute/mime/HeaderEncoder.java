@@ -88,7 +88,12 @@ final class HeaderEncoder {
     private static String rewrite(String name, HeaderText value) throws MessagingException {
         String lower = name.toLowerCase(Locale.ROOT);
         if (ADDRESS_HEADERS.contains(lower)) {
-            return addresses(name, value);
+            try {
+                return addresses(name, value);
+            } catch (UnusableDomainException e) {
+                // Not an address anyone can reply to (a domain that is no IDN): its text is kept, as encoded words.
+                return unstructured(name, value);
+            }
         }
         if (lower.equals("content-transfer-encoding") || lower.equals("mime-version")) {
             // Tokens, not text: readers go by the leading token, so stray 8-bit bytes after it are dropped.
@@ -152,7 +157,11 @@ final class HeaderEncoder {
         if (domain.startsWith("[")) {
             return addrSpec;
         }
-        return local + "@" + IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+        try {
+            return local + "@" + IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            throw new UnusableDomainException();
+        }
     }
 
     /** RFC 2231-encodes non-ASCII parameter values (e.g. a filename); null when the header cannot be read even leniently. */
@@ -182,6 +191,13 @@ final class HeaderEncoder {
             if (v != null && !Entities.isAscii(v)) {
                 parameters.set(parameter, v, charset);
             }
+        }
+    }
+
+    /** A non-ASCII domain that IDNA cannot turn into an A-label. */
+    private static final class UnusableDomainException extends RuntimeException {
+        UnusableDomainException() {
+            super(null, null, false, false);
         }
     }
 }

@@ -17,7 +17,7 @@ final class MimeParameters {
     private static final Pattern TYPE = Pattern.compile("\\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\\s*/\\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)");
     private static final Pattern DISPOSITION = Pattern.compile("\\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)");
     private static final Pattern PARAMETER = Pattern.compile(
-            ";\\s*([!#$%&'+.^_`|~0-9A-Za-z*-]+)\\s*=\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s;\"]+)");
+            ";\\s*([!#$%&'+.^_`|~0-9A-Za-z*-]+)\\s*=\\s*(\"(?:[^\"\\\\]++|\\\\.)*+\"|[^\\s;\"]++)");
 
     private MimeParameters() {
     }

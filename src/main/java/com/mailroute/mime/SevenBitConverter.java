@@ -49,12 +49,27 @@ public final class SevenBitConverter {
             return new Conversion(message, 0, 0);
         }
         try {
+            return convert(message, false);
+        } catch (IllegalStateException | MessagingException | UncheckedIOException angusMissedSomething) {
+            // Angus's model of a damaged multipart left 8-bit bytes out of reach (a part it merged or dropped):
+            // convert again with every such multipart taken as text, so that no byte is left 8-bit or lost.
+            try {
+                return convert(message, true);
+            } catch (MessagingException e) {
+                throw new IllegalArgumentException("message cannot be converted: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Conversion convert(byte[] message, boolean multipartsWithEightBitAsText)
+            throws MessagingException, SignedContentException {
+        try {
             ParsedMessage parsed = ParsedMessage.parse(message);
             byte[] headerEnded = HeaderEnd.repaired(parsed);
             if (headerEnded != null) {
                 parsed = ParsedMessage.parse(headerEnded);
             }
-            Counts counts = new Counts();
+            Counts counts = new Counts(multipartsWithEightBitAsText);
             convertEntity(parsed, counts);
             if (counts.parts > 0 && parsed.getHeader("MIME-Version") == null) {
                 // A plain RFC 5322 message that now carries a transfer encoding must say it is MIME.
@@ -63,17 +78,20 @@ public final class SevenBitConverter {
             byte[] converted = endWithCrLf(parsed.toBytes());
             SevenBitCheck.require(converted);
             return new Conversion(converted, counts.parts, counts.headers);
-        } catch (MessagingException e) {
-            throw new IllegalArgumentException("message cannot be converted: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private static final class Counts {
+        final boolean multipartsWithEightBitAsText;
         int parts;
         int headers;
         int depth;
+
+        Counts(boolean multipartsWithEightBitAsText) {
+            this.multipartsWithEightBitAsText = multipartsWithEightBitAsText;
+        }
     }
 
     /** Converts one entity in place; true when anything in it changed. */
@@ -99,6 +117,12 @@ public final class SevenBitConverter {
         ContentType type = Entities.contentType(part);
         boolean bodyChanged;
         MimeMultipart multipart = type.match("multipart/*") ? Entities.multipart(part) : null;
+        if (multipart != null && Entities.hasEightBit(Entities.rawBody(part)) && (counts.multipartsWithEightBitAsText
+                || multipart.getCount() < Epilogue.delimiterLines(Entities.rawBody(part), type.getParameter("boundary")))) {
+            // Angus merged or dropped a part that has no empty line after its header: what it would leave out is
+            // kept by converting the whole multipart as text.
+            multipart = null;
+        }
         if (multipart != null) {
             bodyChanged = convertMultipart(part, multipart, type, counts);
         } else if (type.match("multipart/*")) {
