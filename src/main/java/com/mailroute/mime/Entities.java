@@ -48,6 +48,21 @@ final class Entities {
         return rawHeaderValue.chars().anyMatch(c -> c >= 0x80);
     }
 
+    /**
+     * An addr-spec that could be a real mailbox (a local part, '@', a domain, nothing a parser left in by mistake:
+     * no spaces, brackets, commas) whose local part is not ASCII: only an SMTPUTF8 next hop can take it.
+     */
+    static boolean isUtf8Mailbox(String addrSpec) {
+        if (addrSpec == null) {
+            return false;
+        }
+        int at = addrSpec.lastIndexOf('@');
+        if (at <= 0 || addrSpec.chars().anyMatch(c -> c <= ' ' || "<>,;:\"".indexOf(c) >= 0)) {
+            return false;
+        }
+        return !isAscii(addrSpec.substring(0, at));
+    }
+
     static boolean isAscii(String s) {
         return s.chars().allMatch(c -> c < 0x80);
     }

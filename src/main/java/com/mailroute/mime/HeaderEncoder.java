@@ -90,8 +90,9 @@ final class HeaderEncoder {
         if (ADDRESS_HEADERS.contains(lower)) {
             try {
                 return addresses(name, value);
-            } catch (UnusableDomainException e) {
-                // Not an address anyone can reply to (a domain that is no IDN): its text is kept, as encoded words.
+            } catch (NotAnAddressException e) {
+                // Not addresses anyone can reply to (unparseable, junk with 8-bit bytes, a domain that is no IDN):
+                // the text is kept, as encoded words.
                 return unstructured(name, value);
             }
         }
@@ -123,32 +124,60 @@ final class HeaderEncoder {
         try {
             list = InternetAddress.parseHeader(value.text(), false);
         } catch (AddressException e) {
-            throw new IllegalArgumentException(name + " header cannot be parsed: " + e.getMessage(), e);
+            throw new NotAnAddressException();
         }
+        encodeAddresses(name, list, value.charset());
+        return InternetAddress.toString(list, name.length() + 2);
+    }
+
+    private static void encodeAddresses(String name, InternetAddress[] list, String charset) throws MessagingException {
         for (InternetAddress address : list) {
             if (address.isGroup()) {
-                // Angus keeps a group's members as text; a group holding 8-bit is left to the final check.
+                encodeGroup(name, address, charset);
                 continue;
             }
             address.setAddress(asciiAddress(name, address.getAddress()));
             String personal = address.getPersonal();
             if (personal != null) {
                 try {
-                    address.setPersonal(personal, value.charset());
+                    address.setPersonal(personal, charset);
                 } catch (UnsupportedEncodingException e) {
-                    throw new IllegalStateException("charset " + value.charset() + " is not supported", e);
+                    throw new IllegalStateException("charset " + charset + " is not supported", e);
                 }
             }
         }
-        return InternetAddress.toString(list, name.length() + 2);
+    }
+
+    /** "Display name: member, member;": Angus keeps it as text, so the name and the members are encoded here. */
+    private static void encodeGroup(String name, InternetAddress group, String charset) throws MessagingException {
+        if (Entities.isAscii(group.getAddress())) {
+            return;
+        }
+        InternetAddress[] members;
+        try {
+            members = group.getGroup(false);
+        } catch (AddressException e) {
+            throw new NotAnAddressException();
+        }
+        encodeAddresses(name, members, charset);
+        String display = group.getAddress().substring(0, group.getAddress().indexOf(':')).strip();
+        try {
+            String phrase = MimeUtility.encodeWord(display, charset, null);
+            group.setAddress(phrase + ": " + InternetAddress.toString(members) + ";");
+        } catch (UnsupportedEncodingException e) {
+            throw new IllegalStateException("charset " + charset + " is not supported", e);
+        }
     }
 
     private static String asciiAddress(String headerName, String addrSpec) {
         int at = addrSpec.lastIndexOf('@');
         String local = at < 0 ? addrSpec : addrSpec.substring(0, at);
         if (!Entities.isAscii(local)) {
-            throw new IllegalArgumentException(headerName + " address '" + addrSpec
-                    + "' has a non-ASCII local part: only an SMTPUTF8 server can take it (see MessageNeeds.smtpUtf8())");
+            if (Entities.isUtf8Mailbox(addrSpec)) {
+                throw new NeedsSmtpUtf8Exception(headerName + " address '" + addrSpec
+                        + "' has a non-ASCII local part: only an SMTPUTF8 server can take it");
+            }
+            throw new NotAnAddressException();
         }
         if (at < 0) {
             return addrSpec;
@@ -160,7 +189,7 @@ final class HeaderEncoder {
         try {
             return local + "@" + IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
         } catch (IllegalArgumentException e) {
-            throw new UnusableDomainException();
+            throw new NotAnAddressException();
         }
     }
 
@@ -194,9 +223,9 @@ final class HeaderEncoder {
         }
     }
 
-    /** A non-ASCII domain that IDNA cannot turn into an A-label. */
-    private static final class UnusableDomainException extends RuntimeException {
-        UnusableDomainException() {
+    /** 8-bit text in an address header that is no address: unparseable, or a domain IDNA cannot turn into an A-label. */
+    private static final class NotAnAddressException extends RuntimeException {
+        NotAnAddressException() {
             super(null, null, false, false);
         }
     }

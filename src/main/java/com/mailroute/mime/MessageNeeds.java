@@ -145,14 +145,17 @@ public final class MessageNeeds {
         private static boolean hasUtf8LocalPart(String addressList) {
             try {
                 for (InternetAddress address : InternetAddress.parseHeader(addressList, false)) {
-                    if (!address.isGroup() && MessageNeeds.hasUtf8LocalPart(address.getAddress())) {
-                        return true;
+                    InternetAddress[] members = address.isGroup() ? address.getGroup(false) : new InternetAddress[] {address};
+                    for (InternetAddress member : members) {
+                        if (Entities.isUtf8Mailbox(member.getAddress())) {
+                            return true;
+                        }
                     }
                 }
                 return false;
             } catch (AddressException e) {
-                // Unparseable: be safe and assume the non-ASCII text is in an address.
-                return true;
+                // Unparseable: no mailbox a next hop would have to carry (the converter keeps the text as encoded words).
+                return false;
             }
         }
     }
