@@ -18,8 +18,9 @@ import jakarta.mail.internet.InternetHeaders;
  */
 public final class EnvelopeReader {
 
-    public Envelope read(Submission s) {
-        InternetHeaders headers = headers(s.raw());
+    /** @param header the message's header fields (the sanitizer's {@code senderHeader}), read for any envelope part the submission lacks */
+    public Envelope read(Submission s, byte[] header) {
+        InternetHeaders headers = headers(header);
         String sender = s.sender() != null ? s.sender() : headerSender(headers);
         List<String> rawRecipients = s.hasExplicitRecipients() ? s.recipients() : headerRecipients(headers);
         if (rawRecipients.isEmpty()) {

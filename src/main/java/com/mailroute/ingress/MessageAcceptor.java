@@ -99,10 +99,12 @@ public final class MessageAcceptor {
     /** Checks, sanitizes and splits the message into jobs without committing them; throws {@link RejectedException}. */
     public Prepared prepare(Submission s) {
         shape.check(s.raw(), maxSize);
-        Envelope envelope = envelopes.read(s);
-        checkSenderAllowed(s.wayIn(), envelope.sender());
         String queueId = QueueIds.next();
         SanitizedMessage clean = sanitizer.sanitize(s.raw(), s.wayIn(), queueId, s.origin());
+        // The envelope comes from the header section as the sanitizer read it (an mbox From line skipped, the
+        // header ending at the first line that is not a field), so it agrees with what is sent.
+        Envelope envelope = envelopes.read(s, clean.senderHeader());
+        checkSenderAllowed(s.wayIn(), envelope.sender());
         Instant now = clock.instant();
         List<JobQueue.Outgoing> jobs = new ArrayList<>();
         int n = 0;

@@ -1,8 +1,10 @@
 package com.mailroute.ingress;
 
 /**
- * Checks a submission is a message before anything else looks at it: it starts with a header
- * field, and it is text, not binary data.
+ * Checks a submission is a message at all before anything else looks at it: not empty, within the
+ * size limit, and text, not binary data. Anything else is read as a message the way Postfix reads it
+ * (the sanitizer ends the header section at the first line that is not a field, so even a body
+ * without a header is a message).
  */
 public final class MessageShape {
 
@@ -12,20 +14,6 @@ public final class MessageShape {
         }
         if (raw.length > maxSize) {
             throw new RejectedException("message is " + raw.length + " bytes, larger than mailroute.message.max-size (" + maxSize + " bytes)", 413);
-        }
-        int colon = -1;
-        for (int i = 0; i < Math.min(raw.length, 1000); i++) {
-            byte b = raw[i];
-            if (b == ':') {
-                colon = i;
-                break;
-            }
-            if (b <= 32 || b >= 127) {
-                break;
-            }
-        }
-        if (colon <= 0) {
-            throw new RejectedException("not a message: it must start with a header field (Name: value), found '" + preview(raw) + "'");
         }
         int sample = Math.min(raw.length, 8192);
         int control = 0;
@@ -38,14 +26,5 @@ public final class MessageShape {
         if (control * 20 > sample) {
             throw new RejectedException("not a message: binary data (" + control + " control bytes in the first " + sample + ")");
         }
-    }
-
-    private static String preview(byte[] raw) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < Math.min(raw.length, 40); i++) {
-            int c = raw[i] & 0xFF;
-            b.append(c >= 32 && c < 127 ? String.valueOf((char) c) : String.format("\\x%02x", c));
-        }
-        return b.toString();
     }
 }

@@ -60,6 +60,8 @@ public final class CapabilityAdapter implements MessagePreparer {
                     note = c.description();
                 } catch (SignedContentException e) {
                     throw new PolicyRejection(e.enhancedStatus(), e.getMessage() + "; " + host + " does not announce 8BITMIME");
+                } catch (NeedsSmtpUtf8Exception e) {
+                    throw new PolicyRejection("5.6.7", e.getMessage() + "; " + host + " does not announce SMTPUTF8");
                 } catch (IllegalArgumentException e) {
                     throw new PolicyRejection("5.6.3", host + " does not announce 8BITMIME and the message cannot be converted to 7-bit: "
                             + e.getMessage());

@@ -4,8 +4,8 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
-import jakarta.mail.internet.ParseException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,27 +88,72 @@ final class Entities {
         return rawHeaderValue.chars().anyMatch(c -> c >= 0x80);
     }
 
+    /**
+     * An addr-spec that could be a real mailbox (a local part, '@', a domain, nothing a parser left in by mistake:
+     * no spaces, brackets, commas) whose local part is not ASCII: only an SMTPUTF8 next hop can take it.
+     */
+    static boolean isUtf8Mailbox(String addrSpec) {
+        if (addrSpec == null) {
+            return false;
+        }
+        int at = addrSpec.lastIndexOf('@');
+        if (at <= 0 || addrSpec.chars().anyMatch(c -> c <= ' ' || "<>,;:\"".indexOf(c) >= 0)) {
+            return false;
+        }
+        return !isAscii(addrSpec.substring(0, at));
+    }
+
     static boolean isAscii(String s) {
         return s.chars().allMatch(c -> c < 0x80);
     }
 
-    /** The declared Content-Transfer-Encoding in lower case, or null when there is none. */
+    /**
+     * The declared Content-Transfer-Encoding: its first token in lower case (what readers go by, so junk after it
+     * does not count), or null when there is none.
+     */
     static String declaredEncoding(MimePart part) throws MessagingException {
         String[] values = part.getHeader(CTE);
-        return values == null ? null : values[0].trim().toLowerCase(Locale.ROOT);
+        if (values == null) {
+            return null;
+        }
+        java.util.regex.Matcher token = ENCODING_TOKEN.matcher(values[0]);
+        return token.lookingAt() ? token.group(1).toLowerCase(Locale.ROOT) : "";
     }
+
+    private static final java.util.regex.Pattern ENCODING_TOKEN = java.util.regex.Pattern.compile("\\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)");
 
     static boolean declaresEightBit(MimePart part) throws MessagingException {
         String cte = declaredEncoding(part);
         return "8bit".equals(cte) || "binary".equals(cte);
     }
 
-    /** The content type; a header that cannot be parsed counts as opaque data (RFC 2045 section 5.2 says text/plain, but bytes are safer as base64). */
+    /**
+     * The content type, read leniently when the header is damaged (as readers read it); a header from which not even
+     * a type can be made out counts as opaque data (RFC 2045 section 5.2 says text/plain, but bytes are safer as base64).
+     */
     static ContentType contentType(MimePart part) throws MessagingException {
+        String[] values = part.getHeader("Content-Type");
+        if (values == null) {
+            return new ContentType(part.getContentType()); // the default Angus gives the entity
+        }
+        ContentType type = MimeParameters.contentType(HeaderText.decode(values[0], null).text());
+        return type != null ? type : new ContentType("application", "octet-stream", null);
+    }
+
+    /**
+     * The parsed multipart, or null when its structure cannot be read (no boundary parameter and no boundary line,
+     * an unparseable Content-Type): such a body is shown by readers as text, and converted as a leaf.
+     */
+    static MimeMultipart multipart(MimePart part) {
         try {
-            return new ContentType(part.getContentType());
-        } catch (ParseException e) {
-            return new ContentType("application", "octet-stream", null);
+            Object content = part.getContent();
+            if (content instanceof MimeMultipart multipart) {
+                multipart.getCount(); // parses now, so a broken structure shows here
+                return multipart;
+            }
+            return null;
+        } catch (MessagingException | IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -116,7 +161,8 @@ final class Entities {
     static String declaredCharset(MimePart part) {
         try {
             String[] values = part.getHeader("Content-Type");
-            return values == null ? null : new ContentType(values[0]).getParameter("charset");
+            ContentType type = values == null ? null : MimeParameters.contentType(values[0]);
+            return type == null ? null : type.getParameter("charset");
         } catch (MessagingException e) {
             return null;
         }

@@ -32,6 +32,8 @@ final class HeaderEncoder {
             "from", "to", "cc", "bcc", "sender", "reply-to",
             "resent-from", "resent-to", "resent-cc", "resent-bcc", "resent-sender");
 
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("\\s*([!#$%&'*+./^_`|~0-9A-Za-z-]+)");
+
     static boolean isAddressHeader(String name) {
         return ADDRESS_HEADERS.contains(name.toLowerCase(Locale.ROOT));
     }
@@ -86,7 +88,18 @@ final class HeaderEncoder {
     private static String rewrite(String name, HeaderText value) throws MessagingException {
         String lower = name.toLowerCase(Locale.ROOT);
         if (ADDRESS_HEADERS.contains(lower)) {
-            return addresses(name, value);
+            try {
+                return addresses(name, value);
+            } catch (NotAnAddressException e) {
+                // Not addresses anyone can reply to (unparseable, junk with 8-bit bytes, a domain that is no IDN):
+                // the text is kept, as encoded words.
+                return unstructured(name, value);
+            }
+        }
+        if (lower.equals("content-transfer-encoding") || lower.equals("mime-version")) {
+            // Tokens, not text: readers go by the leading token, so stray 8-bit bytes after it are dropped.
+            java.util.regex.Matcher token = TOKEN.matcher(value.text());
+            return token.lookingAt() ? token.group(1) : (lower.equals("mime-version") ? "1.0" : "7bit");
         }
         if (lower.equals("content-type") || lower.equals("content-disposition")) {
             String withParameters = parameters(lower, value);
@@ -111,32 +124,60 @@ final class HeaderEncoder {
         try {
             list = InternetAddress.parseHeader(value.text(), false);
         } catch (AddressException e) {
-            throw new IllegalArgumentException(name + " header cannot be parsed: " + e.getMessage(), e);
+            throw new NotAnAddressException();
         }
+        encodeAddresses(name, list, value.charset());
+        return InternetAddress.toString(list, name.length() + 2);
+    }
+
+    private static void encodeAddresses(String name, InternetAddress[] list, String charset) throws MessagingException {
         for (InternetAddress address : list) {
             if (address.isGroup()) {
-                // Angus keeps a group's members as text; a group holding 8-bit is left to the final check.
+                encodeGroup(name, address, charset);
                 continue;
             }
             address.setAddress(asciiAddress(name, address.getAddress()));
             String personal = address.getPersonal();
             if (personal != null) {
                 try {
-                    address.setPersonal(personal, value.charset());
+                    address.setPersonal(personal, charset);
                 } catch (UnsupportedEncodingException e) {
-                    throw new IllegalStateException("charset " + value.charset() + " is not supported", e);
+                    throw new IllegalStateException("charset " + charset + " is not supported", e);
                 }
             }
         }
-        return InternetAddress.toString(list, name.length() + 2);
+    }
+
+    /** "Display name: member, member;": Angus keeps it as text, so the name and the members are encoded here. */
+    private static void encodeGroup(String name, InternetAddress group, String charset) throws MessagingException {
+        if (Entities.isAscii(group.getAddress())) {
+            return;
+        }
+        InternetAddress[] members;
+        try {
+            members = group.getGroup(false);
+        } catch (AddressException e) {
+            throw new NotAnAddressException();
+        }
+        encodeAddresses(name, members, charset);
+        String display = group.getAddress().substring(0, group.getAddress().indexOf(':')).strip();
+        try {
+            String phrase = MimeUtility.encodeWord(display, charset, null);
+            group.setAddress(phrase + ": " + InternetAddress.toString(members) + ";");
+        } catch (UnsupportedEncodingException e) {
+            throw new IllegalStateException("charset " + charset + " is not supported", e);
+        }
     }
 
     private static String asciiAddress(String headerName, String addrSpec) {
         int at = addrSpec.lastIndexOf('@');
         String local = at < 0 ? addrSpec : addrSpec.substring(0, at);
         if (!Entities.isAscii(local)) {
-            throw new IllegalArgumentException(headerName + " address '" + addrSpec
-                    + "' has a non-ASCII local part: only an SMTPUTF8 server can take it (see MessageNeeds.smtpUtf8())");
+            if (Entities.isUtf8Mailbox(addrSpec)) {
+                throw new NeedsSmtpUtf8Exception(headerName + " address '" + addrSpec
+                        + "' has a non-ASCII local part: only an SMTPUTF8 server can take it");
+            }
+            throw new NotAnAddressException();
         }
         if (at < 0) {
             return addrSpec;
@@ -145,23 +186,29 @@ final class HeaderEncoder {
         if (domain.startsWith("[")) {
             return addrSpec;
         }
-        return local + "@" + IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+        try {
+            return local + "@" + IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            throw new NotAnAddressException();
+        }
     }
 
-    /** RFC 2231-encodes non-ASCII parameter values (e.g. a filename); null when the header does not parse. */
+    /** RFC 2231-encodes non-ASCII parameter values (e.g. a filename); null when the header cannot be read even leniently. */
     private static String parameters(String lowerName, HeaderText value) {
-        try {
-            if (lowerName.equals("content-type")) {
-                ContentType type = new ContentType(value.text());
-                encodeParameters(type.getParameterList(), value.charset());
-                return type.toString();
+        if (lowerName.equals("content-type")) {
+            ContentType type = MimeParameters.contentType(value.text());
+            if (type == null) {
+                return null;
             }
-            ContentDisposition disposition = new ContentDisposition(value.text());
-            encodeParameters(disposition.getParameterList(), value.charset());
-            return disposition.toString();
-        } catch (ParseException e) {
+            encodeParameters(type.getParameterList(), value.charset());
+            return type.toString();
+        }
+        ContentDisposition disposition = MimeParameters.disposition(value.text());
+        if (disposition == null) {
             return null;
         }
+        encodeParameters(disposition.getParameterList(), value.charset());
+        return disposition.toString();
     }
 
     private static void encodeParameters(ParameterList parameters, String charset) {
@@ -173,6 +220,13 @@ final class HeaderEncoder {
             if (v != null && !Entities.isAscii(v)) {
                 parameters.set(parameter, v, charset);
             }
+        }
+    }
+
+    /** 8-bit text in an address header that is no address: unparseable, or a domain IDNA cannot turn into an A-label. */
+    private static final class NotAnAddressException extends RuntimeException {
+        NotAnAddressException() {
+            super(null, null, false, false);
         }
     }
 }

@@ -79,8 +79,8 @@ public final class MessageNeeds {
             return true;
         }
         Walk walk = new Walk();
-        MimeMultipart multipart = (MimeMultipart) multipartEntity.getContent();
-        for (int i = 0; i < multipart.getCount(); i++) {
+        MimeMultipart multipart = Entities.multipart(multipartEntity);
+        for (int i = 0; multipart != null && i < multipart.getCount(); i++) {
             walk.visit((MimeBodyPart) multipart.getBodyPart(i));
         }
         return walk.declaredEightBit;
@@ -127,28 +127,35 @@ public final class MessageNeeds {
                 if (type.match("multipart/signed") && !signedNeedsConversion) {
                     signedNeedsConversion = contentNeedsConversion(part);
                 }
-                MimeMultipart multipart = (MimeMultipart) part.getContent();
-                for (int i = 0; i < multipart.getCount(); i++) {
+                MimeMultipart multipart = Entities.multipart(part);
+                for (int i = 0; multipart != null && i < multipart.getCount(); i++) {
                     visit((MimeBodyPart) multipart.getBodyPart(i));
                 }
             } else if (type.match("message/rfc822")) {
+                ParsedMessage inner;
                 try (InputStream in = part.getInputStream()) {
-                    visit(new ParsedMessage(in));
+                    inner = new ParsedMessage(in);
+                } catch (IOException | MessagingException unreadable) {
+                    return; // converted as an attachment: nothing inside it is read
                 }
+                visit(inner);
             }
         }
 
         private static boolean hasUtf8LocalPart(String addressList) {
             try {
                 for (InternetAddress address : InternetAddress.parseHeader(addressList, false)) {
-                    if (!address.isGroup() && MessageNeeds.hasUtf8LocalPart(address.getAddress())) {
-                        return true;
+                    InternetAddress[] members = address.isGroup() ? address.getGroup(false) : new InternetAddress[] {address};
+                    for (InternetAddress member : members) {
+                        if (Entities.isUtf8Mailbox(member.getAddress())) {
+                            return true;
+                        }
                     }
                 }
                 return false;
             } catch (AddressException e) {
-                // Unparseable: be safe and assume the non-ASCII text is in an address.
-                return true;
+                // Unparseable: no mailbox a next hop would have to carry (the converter keeps the text as encoded words).
+                return false;
             }
         }
     }

@@ -2,14 +2,11 @@ package com.mailroute.sanitize;
 
 import java.nio.charset.StandardCharsets;
 
-/**
- * One header field as the sender wrote it: its name and all its physical lines, each ending in CRLF.
- * {@code lineNumber} is where it starts in the (line-end normalized) message, for error messages.
- */
-record HeaderField(String name, byte[] raw, int lineNumber) {
+/** One header field as the sender wrote it: its name and all its physical lines, each ending in CRLF. */
+record HeaderField(String name, byte[] raw) {
 
     static HeaderField of(String name, String value) {
-        return new HeaderField(name, (name + ": " + value + "\r\n").getBytes(StandardCharsets.US_ASCII), 0);
+        return new HeaderField(name, (name + ": " + value + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     boolean isNamed(String other) {

@@ -1,6 +1,5 @@
 package com.mailroute.sanitize;
 
-import com.mailroute.ingress.RejectedException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,8 +7,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The header section of a message or MIME part, read from CRLF-normalized bytes and checked
- * strictly: anything a receiver might read differently is refused rather than guessed at.
+ * The header section of a message or MIME part, read from CRLF-normalized bytes the way Postfix and
+ * RFC 5322 parsers read it: the header section ends at the empty line, or at the first line that is
+ * not a header field (no colon, an illegal character in the field name, a whitespace-only line, or a
+ * continuation line with no field before it). There the empty line is inserted and the repair is
+ * reported; that line and everything after it is the body.
  */
 final class HeaderSection {
     private final List<HeaderField> fields;
@@ -25,89 +27,111 @@ final class HeaderSection {
     }
 
     /**
-     * Parses the header lines of {@code buf[from, to)}, which holds CRLF-terminated lines.
-     * {@code where} names the entity in error messages ("message header", "MIME part 2 header");
-     * {@code firstLineNumber} is the message line number of {@code buf[from]}.
+     * Parses the header lines of {@code buf[from, to)}, which holds CRLF-terminated lines; repairs are
+     * counted in {@code report}.
      */
-    static HeaderSection parse(byte[] buf, int from, int to, String where, int firstLineNumber) {
+    static HeaderSection parse(byte[] buf, int from, int to, SanitizeReport report) {
         List<HeaderField> fields = new ArrayList<>();
         int fieldStart = -1;
         String fieldName = null;
-        int fieldLine = 0;
-        int lineNumber = firstLineNumber;
         int pos = from;
         while (pos < to) {
             int lf = lineEnd(buf, pos, to);
             int contentEnd = lf == to ? to : lf - 1; // before the CR of CRLF
             int next = lf == to ? to : lf + 1;
             if (contentEnd == pos) {
-                if (fieldStart >= 0) {
-                    fields.add(new HeaderField(fieldName, Arrays.copyOfRange(buf, fieldStart, pos), fieldLine));
-                }
+                addField(fields, buf, fieldStart, pos, fieldName, report);
                 return new HeaderSection(fields, true, next);
             }
             byte first = buf[pos];
-            if (first == ' ' || first == '\t') {
-                if (fieldStart < 0) {
-                    throw reject(where, lineNumber, "begins with whitespace but there is no header field before it to continue");
+            boolean continuation = (first == ' ' || first == '\t') && fieldStart >= 0;
+            if (continuation && isBlank(buf, pos, contentEnd)) {
+                // Whitespace-only: receivers disagree whether it continues the field or ends the section.
+                // It ends it here, becoming the empty line itself.
+                addField(fields, buf, fieldStart, pos, fieldName, report);
+                report.add(SanitizeReport.HEADER_END_BLANK_LINE);
+                return new HeaderSection(fields, true, next);
+            }
+            if (!continuation) {
+                String name = fieldName(buf, pos, contentEnd);
+                if (name == null) {
+                    // Not a header field: the body starts here (RFC 5322 2.1, as Postfix reads it).
+                    addField(fields, buf, fieldStart, pos, fieldName, report);
+                    report.add(SanitizeReport.HEADER_END_INSERTED);
+                    return new HeaderSection(fields, false, pos);
                 }
-                if (isBlank(buf, pos, contentEnd)) {
-                    throw reject(where, lineNumber, "consists only of whitespace, which receivers disagree about (end of header or continuation)");
-                }
-            } else {
-                String name = fieldName(buf, pos, contentEnd, where, lineNumber);
-                if (fieldStart >= 0) {
-                    fields.add(new HeaderField(fieldName, Arrays.copyOfRange(buf, fieldStart, pos), fieldLine));
-                }
+                addField(fields, buf, fieldStart, pos, fieldName, report);
                 fieldStart = pos;
                 fieldName = name;
-                fieldLine = lineNumber;
             }
-            lineNumber++;
             pos = next;
         }
-        if (fieldStart >= 0) {
-            byte[] raw = Arrays.copyOfRange(buf, fieldStart, to);
-            if (!LongLineRepair.endsWithCrLf(raw, raw.length)) {
-                // A part's range stops before the CRLF that belongs to the next boundary line.
-                raw = Arrays.copyOf(raw, raw.length + 2);
-                raw[raw.length - 2] = '\r';
-                raw[raw.length - 1] = '\n';
-            }
-            fields.add(new HeaderField(fieldName, raw, fieldLine));
-        }
+        addField(fields, buf, fieldStart, to, fieldName, report);
         return new HeaderSection(fields, false, to);
     }
 
-    private static String fieldName(byte[] buf, int start, int end, String where, int lineNumber) {
+    private static void addField(List<HeaderField> fields, byte[] buf, int start, int end, String name,
+            SanitizeReport report) {
+        if (start < 0) {
+            return;
+        }
+        byte[] raw = Arrays.copyOfRange(buf, start, end);
+        if (raw[name.length()] != ':') {
+            // "Subject : x" (obsolete syntax): the whitespace goes, so that no reader can take it for another field.
+            int colon = name.length();
+            while (raw[colon] != ':') {
+                colon++;
+            }
+            byte[] joined = new byte[raw.length - (colon - name.length())];
+            System.arraycopy(raw, 0, joined, 0, name.length());
+            System.arraycopy(raw, colon, joined, name.length(), raw.length - colon);
+            raw = joined;
+            report.add(SanitizeReport.HEADER_NAME_WHITESPACE);
+        }
+        if (!LongLineRepair.endsWithCrLf(raw, raw.length)) {
+            // A part's range stops before the CRLF that belongs to the next boundary line.
+            raw = Arrays.copyOf(raw, raw.length + 2);
+            raw[raw.length - 2] = '\r';
+            raw[raw.length - 1] = '\n';
+        }
+        fields.add(new HeaderField(name, raw));
+    }
+
+    /**
+     * The field name of a header line, or null when the line is not a header field: no colon, an empty
+     * name, or a name with a character outside printable US-ASCII. Whitespace between the name and the
+     * colon (RFC 5322 obs-optional) is allowed, as every reader allows it, and not part of the name.
+     */
+    static String fieldName(byte[] buf, int start, int end) {
         int colon = -1;
         for (int i = start; i < end; i++) {
-            if (buf[i] == ':') {
+            int b = buf[i] & 0xff;
+            if (b == ':') {
                 colon = i;
                 break;
             }
-        }
-        if (colon < 0) {
-            throw reject(where, lineNumber, "has no colon and is not a continuation line");
-        }
-        if (colon == start) {
-            throw reject(where, lineNumber, "has an empty field name");
-        }
-        if (buf[colon - 1] == ' ' || buf[colon - 1] == '\t') {
-            throw reject(where, lineNumber, "has whitespace between the field name and the colon (obsolete syntax receivers read differently)");
-        }
-        for (int i = start; i < colon; i++) {
-            int b = buf[i] & 0xff;
             if (b < 33 || b > 126) {
-                throw reject(where, lineNumber, String.format(
-                        "has an illegal character 0x%02X in the field name (only printable US-ASCII except colon is allowed)", b));
+                if (b != ' ' && b != '\t') {
+                    return null;
+                }
             }
         }
-        return new String(buf, start, colon - start, StandardCharsets.US_ASCII);
-    }
-
-    private static RejectedException reject(String where, int lineNumber, String problem) {
-        return new RejectedException(where + " line " + lineNumber + " " + problem);
+        if (colon < 0) {
+            return null;
+        }
+        int nameEnd = colon;
+        while (nameEnd > start && (buf[nameEnd - 1] == ' ' || buf[nameEnd - 1] == '\t')) {
+            nameEnd--;
+        }
+        if (nameEnd == start) {
+            return null;
+        }
+        for (int i = start; i < nameEnd; i++) {
+            if (buf[i] == ' ' || buf[i] == '\t') {
+                return null;
+            }
+        }
+        return new String(buf, start, nameEnd - start, StandardCharsets.US_ASCII);
     }
 
     private static boolean isBlank(byte[] buf, int from, int to) {
@@ -188,6 +212,15 @@ final class HeaderSection {
 
     void replace(int index, HeaderField field) {
         fields.set(index, field);
+    }
+
+    /** The fields as they stand, each ending in CRLF, without the empty line. */
+    byte[] fieldBytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (HeaderField field : fields) {
+            out.writeBytes(field.raw());
+        }
+        return out.toByteArray();
     }
 
     /** Writes the fields and, when there was one or a body follows, the empty separator line. */

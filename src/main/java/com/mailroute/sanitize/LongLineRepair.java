@@ -1,6 +1,5 @@
 package com.mailroute.sanitize;
 
-import com.mailroute.ingress.RejectedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeUtility;
@@ -16,24 +15,36 @@ import java.util.Locale;
 
 /**
  * Removes body lines longer than 998 octets by re-encoding only the MIME leaf parts that have them:
- * text as quoted-printable, everything else as base64 (Angus MimeUtility does the coding).
- * Multiparts and message/rfc822 are walked on bytes, and every byte outside a re-encoded part is
- * copied unchanged.
+ * text as quoted-printable, everything else as base64 (Angus MimeUtility does the coding); base64
+ * that is only wrapped too wide is re-wrapped without decoding. Multiparts and message/rfc822 are
+ * walked on bytes, and every byte outside a repaired part is copied unchanged. Nothing here refuses:
+ * a part that does not decode as declared is base64-encoded from its raw bytes, a multipart without a
+ * usable boundary becomes text, long preamble and epilogue lines (which no reader shows) are split.
  */
 final class LongLineRepair {
     static final String CTE = "Content-Transfer-Encoding";
+    /** Deeper nesting is not walked but re-encoded whole: no real mail needs it, and recursion has limits. */
+    private static final int MAX_DEPTH = 50;
+    private static final int BASE64_LINE = 76;
 
-    /** A repaired body; {@code newEncoding} is the entity's new transfer encoding, or null if unchanged. */
-    record Repaired(byte[] body, String newEncoding) {}
+    /**
+     * A repaired body; {@code newEncoding} is the entity's new transfer encoding and {@code newType} its new
+     * content type, each null if unchanged.
+     */
+    record Repaired(byte[] body, String newEncoding, String newType) {}
 
     private LongLineRepair() {}
 
     /**
-     * Repairs the body {@code buf[from, to)} of the entity described by {@code headers}, whose first
-     * line is message line {@code firstLine}. Returns null when the body has no over-long line.
+     * Repairs the body {@code buf[from, to)} of the entity described by {@code headers}.
+     * Returns null when the body has no over-long line.
      */
-    static Repaired repair(HeaderSection headers, byte[] buf, int from, int to, int firstLine,
-            String defaultType, String where, SanitizeReport report) {
+    static Repaired repair(HeaderSection headers, byte[] buf, int from, int to, String defaultType, SanitizeReport report) {
+        return repair(headers, buf, from, to, defaultType, report, 0);
+    }
+
+    private static Repaired repair(HeaderSection headers, byte[] buf, int from, int to, String defaultType,
+            SanitizeReport report, int depth) {
         if (!HeaderFolder.hasLongLine(buf, from, to)) {
             return null;
         }
@@ -41,19 +52,34 @@ final class LongLineRepair {
         String encoding = transferEncoding(headers);
         boolean identity = encoding.equals("7bit") || encoding.equals("8bit") || encoding.equals("binary");
         if (identity && type.match("multipart/*")) {
-            return new Repaired(repairMultipart(type, buf, from, to, firstLine, where, report), null);
+            byte[] body = depth < MAX_DEPTH ? repairMultipart(type, buf, from, to, report, depth) : null;
+            if (body == null) {
+                // No boundary to walk by: readers show such a body as text, so it becomes text.
+                report.add(SanitizeReport.BROKEN_MULTIPART);
+                return reencodeLeaf(new ContentType("text", "plain", null), encoding, buf, from, to, report, "text/plain");
+            }
+            return new Repaired(body, null, null);
         }
-        if (identity && (type.match("message/rfc822") || type.match("message/global"))) {
-            byte[] entity = repairEntity(buf, from, to, firstLine, "text/plain", where + " (enclosed message)", report);
-            return new Repaired(entity, null);
+        if (identity && depth < MAX_DEPTH && (type.match("message/rfc822") || type.match("message/global"))) {
+            byte[] entity = repairEntity(buf, from, to, "text/plain", report, depth + 1);
+            return new Repaired(entity, null, null);
         }
-        return reencodeLeaf(type, encoding, buf, from, to, where, report);
+        if (encoding.equals("base64")) {
+            report.add(SanitizeReport.BASE64_REWRAPPED);
+            return new Repaired(rewrapBase64(buf, from, to), null, null);
+        }
+        return reencodeLeaf(type, encoding, buf, from, to, report, null);
     }
 
     private static Repaired reencodeLeaf(ContentType type, String encoding, byte[] buf, int from, int to,
-            String where, SanitizeReport report) {
+            SanitizeReport report, String newType) {
+        byte[] decoded = decode(buf, from, to, encoding);
         String target = type.match("text/*") ? "quoted-printable" : "base64";
-        byte[] decoded = decode(buf, from, to, encoding, where);
+        if (decoded == null) {
+            report.add(SanitizeReport.UNDECODABLE_PART);
+            decoded = Arrays.copyOfRange(buf, from, to);
+            target = "base64";
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(decoded.length * 4 / 3 + 64);
         try (OutputStream encoder = MimeUtility.encode(out, target)) {
             encoder.write(decoded);
@@ -66,39 +92,56 @@ final class LongLineRepair {
             encoded = Arrays.copyOf(encoded, encoded.length - 2);
         }
         report.add(SanitizeReport.LONG_LINES);
-        return new Repaired(encoded, target);
+        return new Repaired(encoded, target, newType);
     }
 
-    private static byte[] decode(byte[] buf, int from, int to, String encoding, String where) {
+    /** The decoded body, or null when it does not decode as declared (or the encoding is unknown). */
+    private static byte[] decode(byte[] buf, int from, int to, String encoding) {
         if (encoding.equals("7bit") || encoding.equals("8bit") || encoding.equals("binary")) {
             return Arrays.copyOfRange(buf, from, to);
         }
         try (InputStream in = MimeUtility.decode(new ByteArrayInputStream(buf, from, to - from), encoding)) {
             return in.readAllBytes();
-        } catch (MessagingException e) {
-            throw new RejectedException(where + " has lines over 998 octets and an unknown "
-                    + CTE + " '" + encoding + "', so it cannot be re-encoded");
-        } catch (IOException e) {
-            throw new RejectedException(where + " has lines over 998 octets and is not valid "
-                    + encoding + " (" + e.getMessage() + "), so it cannot be re-encoded");
+        } catch (MessagingException | IOException | RuntimeException e) {
+            return null;
         }
     }
 
-    private static byte[] repairMultipart(ContentType type, byte[] buf, int from, int to, int firstLine,
-            String where, SanitizeReport report) {
+    /** Base64 decoders ignore line breaks (RFC 2045 6.8), so splitting long lines leaves the data as it was. */
+    private static byte[] rewrapBase64(byte[] buf, int from, int to) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(to - from + (to - from) / 38 + 2);
+        int pos = from;
+        while (pos < to) {
+            int lf = HeaderSection.lineEnd(buf, pos, to);
+            int end = lf == to ? to : lf - 1;
+            if (end - pos > HeaderFolder.MAX_LINE) {
+                for (int i = pos; i < end; i += BASE64_LINE) {
+                    out.write(buf, i, Math.min(BASE64_LINE, end - i));
+                    if (i + BASE64_LINE < end) {
+                        out.write('\r');
+                        out.write('\n');
+                    }
+                }
+                out.write(buf, end, (lf == to ? to : lf + 1) - end);
+            } else {
+                out.write(buf, pos, (lf == to ? to : lf + 1) - pos);
+            }
+            pos = lf == to ? to : lf + 1;
+        }
+        return out.toByteArray();
+    }
+
+    /** The multipart body with its parts repaired, or null when it has no boundary to walk by. */
+    private static byte[] repairMultipart(ContentType type, byte[] buf, int from, int to, SanitizeReport report, int depth) {
         String boundary = type.getParameter("boundary");
         if (boundary == null || boundary.isEmpty()) {
-            throw new RejectedException(where + " is " + type.getBaseType()
-                    + " without a boundary parameter and has lines over 998 octets");
+            return null;
         }
         String partType = type.match("multipart/digest") ? "message/rfc822" : "text/plain";
         byte[] dashBoundary = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         ByteArrayOutputStream out = new ByteArrayOutputStream(to - from + 1024);
         int copied = from;
         int partStart = -1;
-        int partLine = 0;
-        int partNumber = 0;
-        int line = firstLine;
         int pos = from;
         boolean closed = false;
         while (pos < to) {
@@ -107,12 +150,15 @@ final class LongLineRepair {
             int delimiter = delimiterKind(buf, pos, lf == to ? to : lf - 1, dashBoundary);
             if (delimiter != 0) {
                 if (partStart < 0) {
-                    requireNoLongLine(buf, from, pos, where + " preamble");
+                    if (HeaderFolder.hasLongLine(buf, from, pos)) {
+                        out.writeBytes(splitLongLines(buf, from, pos, dashBoundary));
+                        copied = pos;
+                        report.add(SanitizeReport.PREAMBLE_REWRAPPED);
+                    }
                 } else {
                     // The CRLF before a delimiter line belongs to the delimiter, not to the part.
                     int partEnd = Math.max(partStart, pos - 2);
-                    byte[] fixed = repairEntity(buf, partStart, partEnd, partLine, partType,
-                            where + " part " + partNumber, report);
+                    byte[] fixed = repairEntity(buf, partStart, partEnd, partType, report, depth + 1);
                     if (fixed != null) {
                         out.write(buf, copied, partStart - copied);
                         out.writeBytes(fixed);
@@ -120,25 +166,26 @@ final class LongLineRepair {
                     }
                 }
                 if (delimiter == 2) {
-                    requireNoLongLine(buf, next, to, where + " epilogue");
+                    if (HeaderFolder.hasLongLine(buf, next, to)) {
+                        out.write(buf, copied, next - copied);
+                        out.writeBytes(splitLongLines(buf, next, to, dashBoundary));
+                        copied = to;
+                        report.add(SanitizeReport.PREAMBLE_REWRAPPED);
+                    }
                     closed = true;
                     break;
                 }
-                partNumber++;
                 partStart = next;
-                partLine = line + 1;
             }
-            line++;
             pos = next;
         }
         if (partStart < 0) {
-            throw new RejectedException(where + " is " + type.getBaseType() + " but has no boundary line \"--"
-                    + boundary + "\" and has lines over 998 octets");
+            return null;
         }
         if (!closed) {
             // No close delimiter: the last part runs to the end (as mail readers treat it).
             int partEnd = endsWithCrLf(buf, to) && to - 2 >= partStart ? to - 2 : to;
-            byte[] fixed = repairEntity(buf, partStart, partEnd, partLine, partType, where + " part " + partNumber, report);
+            byte[] fixed = repairEntity(buf, partStart, partEnd, partType, report, depth + 1);
             if (fixed != null) {
                 out.write(buf, copied, partStart - copied);
                 out.writeBytes(fixed);
@@ -153,18 +200,15 @@ final class LongLineRepair {
      * Repairs one entity (a body part or an enclosed message: header section plus body) in {@code buf[from, to)};
      * returns its new bytes, or null if it needed nothing.
      */
-    private static byte[] repairEntity(byte[] buf, int from, int to, int firstLine, String defaultType,
-            String where, SanitizeReport report) {
+    private static byte[] repairEntity(byte[] buf, int from, int to, String defaultType, SanitizeReport report, int depth) {
         if (!HeaderFolder.hasLongLine(buf, from, to)) {
             return null;
         }
-        HeaderSection headers = HeaderSection.parse(buf, from, to, where + " header", firstLine);
-        int folded = HeaderFolder.foldLongLines(headers, where + " header");
-        report.add(SanitizeReport.FOLDED_HEADERS, folded);
-        int bodyLine = firstLine + countLines(buf, from, headers.bodyStart());
-        Repaired body = repair(headers, buf, headers.bodyStart(), to, bodyLine, defaultType, where, report);
-        if (body != null && body.newEncoding() != null) {
-            headers.set(HeaderField.of(CTE, body.newEncoding()));
+        HeaderSection headers = HeaderSection.parse(buf, from, to, report);
+        report.add(SanitizeReport.FOLDED_HEADERS, HeaderFolder.foldLongLines(headers, report));
+        Repaired body = repair(headers, buf, headers.bodyStart(), to, defaultType, report, depth);
+        if (body != null) {
+            relabel(headers, body);
         }
         byte[] bodyBytes = body != null ? body.body() : Arrays.copyOfRange(buf, headers.bodyStart(), to);
         ByteArrayOutputStream out = new ByteArrayOutputStream(bodyBytes.length + 1024);
@@ -173,11 +217,21 @@ final class LongLineRepair {
         return out.toByteArray();
     }
 
+    /** Puts a repaired body's new content type and transfer encoding into its entity's header. */
+    static void relabel(HeaderSection headers, Repaired body) {
+        if (body.newType() != null) {
+            headers.set(HeaderField.of("Content-Type", body.newType()));
+        }
+        if (body.newEncoding() != null) {
+            headers.set(HeaderField.of(CTE, body.newEncoding()));
+        }
+    }
+
     static ContentType contentType(HeaderSection headers, String defaultType) {
         HeaderField field = headers.first("Content-Type");
         try {
             return new ContentType(field == null ? defaultType : field.unfoldedValue());
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
             // RFC 2045 5.2: a Content-Type that cannot be parsed means text/plain.
             return new ContentType("text", "plain", null);
         }
@@ -212,20 +266,44 @@ final class LongLineRepair {
         return kind;
     }
 
-    private static void requireNoLongLine(byte[] buf, int from, int to, String where) {
-        if (HeaderFolder.hasLongLine(buf, from, to)) {
-            throw new RejectedException(where + " has a line over 998 octets; it belongs to no part, so it cannot be re-encoded");
+    /**
+     * Preamble and epilogue are not content (RFC 2046 5.1.1: readers ignore them): lines over 998 octets are
+     * split, never so that a new line starts with the boundary.
+     */
+    private static byte[] splitLongLines(byte[] buf, int from, int to, byte[] dashBoundary) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(to - from + 64);
+        int pos = from;
+        while (pos < to) {
+            int lf = HeaderSection.lineEnd(buf, pos, to);
+            int end = lf == to ? to : lf - 1;
+            int start = pos;
+            while (end - start > HeaderFolder.MAX_LINE) {
+                int cut = start + HeaderFolder.MAX_LINE;
+                while (cut > start + 1 && startsWith(buf, cut, end, dashBoundary)) {
+                    cut--;
+                }
+                out.write(buf, start, cut - start);
+                out.write('\r');
+                out.write('\n');
+                start = cut;
+            }
+            int next = lf == to ? to : lf + 1;
+            out.write(buf, start, next - start);
+            pos = next;
         }
+        return out.toByteArray();
     }
 
-    private static int countLines(byte[] buf, int from, int to) {
-        int lines = 0;
-        for (int i = from; i < to; i++) {
-            if (buf[i] == '\n') {
-                lines++;
+    private static boolean startsWith(byte[] buf, int at, int end, byte[] prefix) {
+        if (end - at < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (buf[at + i] != prefix[i]) {
+                return false;
             }
         }
-        return lines;
+        return true;
     }
 
     static boolean endsWithCrLf(byte[] buf, int end) {

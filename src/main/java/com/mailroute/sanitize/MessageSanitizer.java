@@ -10,8 +10,10 @@ import java.util.UUID;
 
 /**
  * Makes a message wire-clean before it is queued: CRLF line ends only, no NUL, no line over 998
- * octets, Date and Message-ID present, Bcc gone, a Received trace field first. Clean input passes
- * byte for byte (DKIM survives); a header section that cannot be repaired without guessing is refused.
+ * octets, a header section that ends where Postfix and RFC 5322 readers end it, Date and Message-ID
+ * present, Bcc gone, a Received trace field first. Clean input passes byte for byte (DKIM survives);
+ * every repair is counted in the report. Only an empty message is refused: whatever else comes in is
+ * read as a message the way Postfix would read and relay it.
  */
 public final class MessageSanitizer {
     private static final Set<String> WAYS_IN = Set.of("pickup", "jms", "http", "smtp", "internal");
@@ -45,7 +47,7 @@ public final class MessageSanitizer {
      * @param wayIn "pickup", "jms", "http", "smtp", or "internal" for mail MailRoute itself writes (DSNs, digests)
      * @param queueId the id MailRoute gave this message
      * @param origin the SMTP client's side of the Received field, or null: "from WAYIN ... with WAYIN"
-     * @throws RejectedException with the reason when the message cannot be repaired
+     * @throws RejectedException when the message is empty
      */
     public SanitizedMessage sanitize(byte[] raw, String wayIn, String queueId, Origin origin) {
         if (!WAYS_IN.contains(wayIn)) {
@@ -57,13 +59,14 @@ public final class MessageSanitizer {
         }
         SanitizeReport report = new SanitizeReport();
         byte[] message = LineEndNormalizer.normalize(raw, report);
-        if (message.length >= 2 && message[0] == '\r' && message[1] == '\n') {
-            throw new RejectedException("message has no header section (line 1 is empty)");
+        int start = 0;
+        if (startsWith(message, "From ")) {
+            // An mbox separator ("From sender date"): never a header field, since a field name has no space.
+            start = HeaderSection.lineEnd(message, 0, message.length) + 1;
+            report.add(SanitizeReport.MBOX_FROM);
         }
-        HeaderSection headers = HeaderSection.parse(message, 0, message.length, "message header", 1);
-        if (headers.fields().isEmpty()) {
-            throw new RejectedException("message has no header section");
-        }
+        HeaderSection headers = HeaderSection.parse(message, start, message.length, report);
+        byte[] senderHeader = headers.fieldBytes();
         report.add(SanitizeReport.BCC_REMOVED, headers.removeAll("Bcc"));
         if (!headers.has("Date")) {
             headers.add(HeaderField.of("Date", ReceivedHeader.RFC5322_DATE.format(ZonedDateTime.now(clock))));
@@ -73,15 +76,14 @@ public final class MessageSanitizer {
             headers.add(HeaderField.of("Message-ID", newMessageId()));
             report.add(SanitizeReport.MESSAGE_ID_ADDED);
         }
-        report.add(SanitizeReport.FOLDED_HEADERS, HeaderFolder.foldLongLines(headers, "message header"));
+        report.add(SanitizeReport.FOLDED_HEADERS, HeaderFolder.foldLongLines(headers, report));
 
-        int bodyLine = 1 + countLines(message, headers.bodyStart());
         LongLineRepair.Repaired repaired = LongLineRepair.repair(headers, message, headers.bodyStart(),
-                message.length, bodyLine, "text/plain", "message body", report);
+                message.length, "text/plain", report);
         byte[] received = origin == null ? ReceivedHeader.build(wayIn, heloName, queueId, clock)
                 : ReceivedHeader.build(origin.from(), origin.with(), heloName, queueId, clock);
         if (report.isClean()) {
-            return new SanitizedMessage(concat(received, raw), report);
+            return new SanitizedMessage(concat(received, raw), report, senderHeader);
         }
 
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + received.length + 1024);
@@ -90,12 +92,10 @@ public final class MessageSanitizer {
             headers.writeTo(out, headers.bodyStart() < message.length);
             out.write(message, headers.bodyStart(), message.length - headers.bodyStart());
         } else {
-            if (repaired.newEncoding() != null) {
-                headers.set(HeaderField.of(LongLineRepair.CTE, repaired.newEncoding()));
-                if (!headers.has("MIME-Version")) {
-                    // Without it, receivers need not honour the new Content-Transfer-Encoding.
-                    headers.add(HeaderField.of("MIME-Version", "1.0"));
-                }
+            LongLineRepair.relabel(headers, repaired);
+            if (repaired.newEncoding() != null && !headers.has("MIME-Version")) {
+                // Without it, receivers need not honour the new Content-Transfer-Encoding.
+                headers.add(HeaderField.of("MIME-Version", "1.0"));
             }
             byte[] body = repaired.body();
             headers.writeTo(out, body.length > 0);
@@ -104,21 +104,23 @@ public final class MessageSanitizer {
                 out.writeBytes(new byte[] {'\r', '\n'});
             }
         }
-        return new SanitizedMessage(out.toByteArray(), report);
+        return new SanitizedMessage(out.toByteArray(), report, senderHeader);
     }
 
     private String newMessageId() {
         return "<" + UUID.randomUUID().toString().replace("-", "") + "@" + heloName + ">";
     }
 
-    private static int countLines(byte[] buf, int to) {
-        int lines = 0;
-        for (int i = 0; i < to; i++) {
-            if (buf[i] == '\n') {
-                lines++;
+    private static boolean startsWith(byte[] buf, String prefix) {
+        if (buf.length < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (buf[i] != prefix.charAt(i)) {
+                return false;
             }
         }
-        return lines;
+        return true;
     }
 
     private static byte[] concat(byte[] first, byte[] second) {

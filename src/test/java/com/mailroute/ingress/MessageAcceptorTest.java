@@ -203,7 +203,10 @@ class MessageAcceptorTest {
                 .hasMessageStartingWith("no recipients");
         assertThatThrownBy(() -> acceptor(Set.of()).accept(submission("http", "just text, no header\r\n")))
                 .isInstanceOf(RejectedException.class)
-                .hasMessageStartingWith("not a message");
+                .hasMessageStartingWith("no sender");
+        assertThatThrownBy(() -> acceptor(Set.of()).accept(submission("http", "\u0000\u0001\u0002\u0003binary")))
+                .isInstanceOf(RejectedException.class)
+                .hasMessageStartingWith("not a message: binary data");
 
         assertThat(drain()).isEmpty();
     }
@@ -216,5 +219,51 @@ class MessageAcceptorTest {
                 .isInstanceOf(RejectedException.class)
                 .satisfies(e -> assertThat(((RejectedException) e).httpStatus()).isEqualTo(413));
         assertThat(drain()).isEmpty();
+    }
+
+    @Test
+    void acceptShouldSkipAnMboxFromLineAfterThePickupEnvelopeAndInAnHttpBody() throws JMSException {
+        AtomicReference<SanitizeReport> report = new AtomicReference<>();
+        MessageAcceptor acceptor = acceptor(Set.of());
+        acceptor.onAccepted(report::set);
+        String mbox = "From alice@example.com Sun Mar  1 09:00:00 2026\n" + MESSAGE.replace("\r\n", "\n");
+        byte[] pickupFile = ("x-sender: alice@example.com\nx-receiver: zoe@example.com\n" + mbox).getBytes(StandardCharsets.UTF_8);
+
+        acceptor.accept(new PickupFileReader().read(pickupFile));
+        assertThat(report.get().count(SanitizeReport.MBOX_FROM)).isEqualTo(1);
+        acceptor.accept(submission("http", mbox));
+
+        List<Queued> jobs = drain();
+        assertThat(jobs).extracting(Queued::rcptTo)
+                .containsExactly("zoe@example.com", "bob@example.org,carol@example.org", "dave@bücher.example", "eve@example.net");
+        assertThat(jobs).allSatisfy(j -> {
+            assertThat(j.mailFrom()).isEqualTo("alice@example.com");
+            assertThat(j.text()).doesNotContain("From alice").contains("\r\nFrom: Alice <alice@example.com>\r\n");
+        });
+    }
+
+    @Test
+    void acceptShouldTakeADigestWithoutHeaderAsABodyAndReportTheInsertedHeaderEnd() throws JMSException {
+        AtomicReference<SanitizeReport> report = new AtomicReference<>();
+        MessageAcceptor acceptor = acceptor(Set.of());
+        acceptor.onAccepted(report::set);
+        String digest = "Today's Topics:\r\n   1. lunch (Bob)\r\n\r\nMessage: 1\r\nTo: list@example.net\r\n";
+
+        acceptor.accept(new Submission("http", digest.getBytes(StandardCharsets.UTF_8), "list@example.com", List.of("zoe@example.com")));
+
+        assertThat(report.get().count(SanitizeReport.HEADER_END_INSERTED)).isEqualTo(1);
+        assertThat(drain()).singleElement().satisfies(j -> assertThat(j.text()).endsWith(">\r\n\r\n" + digest));
+    }
+
+    @Test
+    void acceptShouldReadRecipientsOnlyFromTheHeaderSectionAsTheSanitizerEndsIt() throws JMSException {
+        String message = "From: alice@example.com\r\nTo: bob@example.org\r\nthis line is body text\r\nCc: mallory@example.net\r\n\r\nbody\r\n";
+
+        acceptor(Set.of()).accept(submission("http", message));
+
+        assertThat(drain()).singleElement().satisfies(j -> {
+            assertThat(j.rcptTo()).isEqualTo("bob@example.org");
+            assertThat(j.text()).contains("\r\n\r\nthis line is body text\r\nCc: mallory@example.net\r\n");
+        });
     }
 }

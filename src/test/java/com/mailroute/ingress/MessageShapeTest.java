@@ -49,16 +49,13 @@ class MessageShapeTest {
     }
 
     @Test
-    void checkShouldRefuseAMessageNotStartingWithAHeaderField() {
-        assertThatThrownBy(() -> shape.check(bytes("Hello Bob,\r\nhow are you?\r\n"), 1000))
-                .isInstanceOf(RejectedException.class)
-                .hasMessage("not a message: it must start with a header field (Name: value), found 'Hello Bob,\\x0d\\x0ahow are you?\\x0d\\x0a'");
-        assertThatThrownBy(() -> shape.check(bytes(": no name\r\n\r\n"), 1000))
-                .isInstanceOf(RejectedException.class)
-                .hasMessageStartingWith("not a message: it must start with a header field");
-        assertThatThrownBy(() -> shape.check(bytes("\r\nSubject: x\r\n"), 1000))
-                .isInstanceOf(RejectedException.class)
-                .hasMessageStartingWith("not a message: it must start with a header field");
+    void checkShouldAcceptTextThatDoesNotStartWithAHeaderField() {
+        // A digest without a header, an mbox From line, a leading empty line: the sanitizer reads them as Postfix does.
+        for (String text : new String[] {"Hello Bob,\r\nhow are you?\r\n", "From alice@example.com Tue Nov 24 12:00:00 2026\nSubject: x\n\nb\n",
+                "\r\nSubject: x\r\n", ": no name\r\n\r\n"}) {
+            byte[] m = bytes(text);
+            assertThatCode(() -> shape.check(m, 1000)).as(text).doesNotThrowAnyException();
+        }
     }
 
     @Test
@@ -79,6 +76,6 @@ class MessageShapeTest {
 
         assertThatThrownBy(() -> shape.check(png, 1000))
                 .isInstanceOf(RejectedException.class)
-                .hasMessage("not a message: it must start with a header field (Name: value), found '\\x89PNG\\x0d\\x0a\\x1a\\x0a\\x00\\x00\\x00\\x0d'");
+                .hasMessage("not a message: binary data (4 control bytes in the first 12)");
     }
 }

@@ -76,9 +76,8 @@ class SmtpIngressEndToEndTest {
             for (int i = 0; i < 4; i++) {
                 c.reply();
             }
-            c.write("this is not a message\r\n.\r\n");
-            assertThat(c.reply()).isEqualTo("554 5.6.0 Message refused: not a message: it must start with a header field (Name: value),"
-                    + " found 'this is not a message\\x0d\\x0a'");
+            c.write("\u0001\u0002\u0003\u0004binary\u0005\u0006\r\n.\r\n");
+            assertThat(c.reply()).isEqualTo("554 5.6.0 Message refused: not a message: binary data (6 control bytes in the first 14)");
             c.write("MAIL FROM:<other@example.net>\r\nRCPT TO:<dylan@example.org>\r\nDATA\r\n");
             for (int i = 0; i < 3; i++) {
                 c.reply();
