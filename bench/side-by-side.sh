@@ -4,7 +4,8 @@
 # last message), the ratio to Postfix, accept latency p50/p99 and peak RSS, then a paced run (accept p99 at an offered
 # rate), a backlog drain (next hop hanging while BACKLOG messages are queued, then it answers) and a slow next hop.
 #
-# Needs root (Postfix instance), the Debian package postfix (smtp-source, smtp-sink), bc, and a built relay:
+# Needs root (Postfix instance), the Debian packages postfix (smtp-source, smtp-sink), bc and apache2-utils (ab, the
+# HTTP client), a JDK (the JMS client, bench/LoadClient.java) and a built relay:
 #   mvn -B package -DskipTests && sudo bench/side-by-side.sh
 #   SIZES="2000" N=5000 WAYS="http jms" sudo bench/side-by-side.sh      # fewer runs
 #   JAR=/tmp/old/mailroute.jar sudo bench/side-by-side.sh              # another build, e.g. before a change
@@ -28,15 +29,21 @@ SINK_PF=127.0.0.41:2526 SINK_MR=127.0.0.42:2526
 HTTP_PORT=18180 BROKER_PORT=18181 CONSOLE_PORT=18182 SUBMISSION_PORT=18183
 
 [[ $(id -u) == 0 ]] || { echo "bench: run as root (it starts a private Postfix instance)" >&2; exit 1; }
-for c in postfix smtp-source smtp-sink bc java; do command -v $c >/dev/null || { echo "bench: $c missing (apt-get install postfix bc)" >&2; exit 1; }; done
+for c in postfix smtp-source smtp-sink bc java javac ab; do
+  command -v $c >/dev/null || { echo "bench: $c missing (apt-get install postfix bc apache2-utils)" >&2; exit 1; }
+done
 [[ -f $JAR ]] || { echo "bench: $JAR missing; build first: mvn -B package -DskipTests" >&2; exit 1; }
 CP="$(dirname "$JAR")/lib/*"
+for at in $SINK_PF $SINK_MR $PF_ADDR:$PF_PORT 127.0.0.1:$HTTP_PORT; do
+  if (exec 3<>"/dev/tcp/${at%:*}/${at#*:}") 2>/dev/null; then echo "bench: $at is taken (a bench still running?)" >&2; exit 1; fi
+done
 
 work=$(mktemp -d /var/tmp/mailroute-bench.XXXXXX)
 chmod 755 "$work"
 pids=()
 relay=
 cleanup() {
+  set +e   # stop everything, even what has already stopped
   [[ -n $relay ]] && kill "$relay" 2>/dev/null
   for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
   postfix -c "$work/postfix/etc" stop >/dev/null 2>&1 || true
@@ -140,6 +147,8 @@ watch_rss() { # samples MailRoute's RSS until the file $work/stop-watch appears
   done
 }
 
+client() { java -cp "$work/client:$CP" LoadClient "$@"; }
+
 message_file() { # size → path of a message of about that many bytes (a base64 "attachment")
   local f=$work/msg-$1.eml
   [[ -f $f ]] && { echo "$f"; return; }
@@ -168,14 +177,24 @@ run_postfix() { # size
 }
 
 run_mailroute() { # size way
-  local size=$1 way=$2 base t0 t1 rate out="" f
+  local size=$1 way=$2 base t0 t1 rate out="" f client_cpu=""
   f=$(message_file "$size")
   base=$(delivered sink_mr)
   local cpu0; cpu0=$(relay_cpu_ms)
   t0=$(now)
   case $way in
-    http) out=$(java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$f" "$N" "$CONC") ;;
-    jms) out=$(java -cp "$CP" bench/LoadClient.java jms "tcp://127.0.0.1:$BROKER_PORT" "$f" "$N" "$CONC") ;;
+    http)
+      # ApacheBench: a small C client with keep-alive connections, as light as smtp-source is for Postfix
+      out=$(ab -q -k -n "$N" -c "$CONC" -p "$f" -T message/rfc822 \
+        "http://127.0.0.1:$HTTP_PORT/api/messages?from=bench@example.com&to=sink@d1.example" 2>&1)
+      local bad; bad=$(awk '/^Non-2xx responses:|^Failed requests:/ {s += $NF} END {print s + 0}' <<<"$out")
+      out="accept p50 $(awk '$1 == "50%" {print $2}' <<<"$out") ms p99 $(awk '$1 == "99%" {print $2}' <<<"$out") ms$( ((bad > 0)) && echo " FAILED $bad")" ;;
+    jms)
+      # a Java JMS client shares the machine: its CPU time is printed, as it takes from both relays' budget
+      local c0; c0=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+      out=$(client jms "tcp://127.0.0.1:$BROKER_PORT" "$f" "$N" "$CONC")
+      local c1; c1=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+      client_cpu=" (client cpu $(( (c1 - c0) * 1000 / $(getconf CLK_TCK) / N )).$(( (c1 - c0) * 10000 / $(getconf CLK_TCK) / N % 10 )) ms/msg)" ;;
     pickup)
       # the files are written beforehand and renamed into pickup/ at once, so the writer does not set the pace
       mkdir -p "$work/stage"
@@ -192,11 +211,12 @@ run_mailroute() { # size way
   esac
   t1=$(wait_delivered sink_mr $((base + N)) 900)
   rate=$(calc "$(( $(delivered sink_mr) - base )) / ($t1 - $t0)")
-  if [[ $out =~ p50=([0-9.]+)\ p99=([0-9.]+) ]]; then out="accept p50 ${BASH_REMATCH[1]} ms p99 ${BASH_REMATCH[2]} ms"; fi
+  if [[ $out =~ p50=([0-9.]+)\ p99=([0-9.]+) ]]; then out="accept p50 ${BASH_REMATCH[1]} ms p99 ${BASH_REMATCH[2]} ms$client_cpu"; fi
   [[ $out =~ failed=([1-9][0-9]*) ]] && out="$out FAILED ${BASH_REMATCH[1]}"
   row "$size" "mailroute ($way)" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_rate")")" "$out" "peak rss $(( $(cat "$work/peak-rss") / 1024 )) MB, cpu $(( ($(relay_cpu_ms) - cpu0) / N )).$(( ($(relay_cpu_ms) - cpu0) * 10 / N % 10 )) ms/msg"
 }
 
+mkdir -p "$work/client" && javac -nowarn -cp "$CP" -d "$work/client" bench/LoadClient.java
 start_sink sink_pf "$SINK_PF"
 start_sink sink_mr "$SINK_MR"
 start_postfix_relay
@@ -205,8 +225,8 @@ watch_rss & pids+=($!)
 echo "bench: $(nproc) cores, N=$N, CONC=$CONC, jar $JAR; Postfix $(postconf -d -h mail_version)"
 if (( WARMUP > 0 )); then
   echo "bench: warming MailRoute up with $WARMUP messages (not measured)"
-  java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$(message_file 2000)" $((WARMUP / 2)) "$CONC" >/dev/null
-  java -cp "$CP" bench/LoadClient.java jms "tcp://127.0.0.1:$BROKER_PORT" "$(message_file 2000)" $((WARMUP / 2)) "$CONC" >/dev/null
+  client http "http://127.0.0.1:$HTTP_PORT" "$(message_file 2000)" $((WARMUP / 2)) "$CONC" >/dev/null
+  client jms "tcp://127.0.0.1:$BROKER_PORT" "$(message_file 2000)" $((WARMUP / 2)) "$CONC" >/dev/null
   wait_delivered sink_mr "$WARMUP" 600 >/dev/null
 fi
 # PROFILE=/path/file.jfr records MailRoute with Java Flight Recorder from here on (after the warm-up); read it with
@@ -219,7 +239,7 @@ done
 
 if (( RATE > 0 )); then
   f=$(message_file 2000)
-  out=$(java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$f" $((RATE * 15)) "$CONC" "$RATE")
+  out=$(client http "http://127.0.0.1:$HTTP_PORT" "$f" $((RATE * 15)) "$CONC" "$RATE")
   [[ $out =~ p50=([0-9.]+)\ p99=([0-9.]+) ]]
   row 2000 "mailroute http paced" "$RATE" "offered" "accept p50 ${BASH_REMATCH[1]} ms p99 ${BASH_REMATCH[2]} ms" ""
 fi
@@ -237,7 +257,7 @@ if (( BACKLOG > 0 )); then
   row 2000 "postfix backlog drain" "$(printf %.0f "$pf_drain")" "1.00x" "$BACKLOG queued while the hop hung" ""
   base=$(delivered sink_mr)
   kill -STOP "$sink_mr_pid"
-  java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$f" "$BACKLOG" "$CONC" >/dev/null
+  client http "http://127.0.0.1:$HTTP_PORT" "$f" "$BACKLOG" "$CONC" >/dev/null
   kill -CONT "$sink_mr_pid"; t0=$(now)
   t1=$(wait_delivered sink_mr $((base + BACKLOG)) 900)
   rate=$(calc "$(( $(delivered sink_mr) - base )) / ($t1 - $t0)")
@@ -255,7 +275,7 @@ if (( SLOW > 0 )); then
   pf_slow=$(calc "$SLOW_N / ($t1 - $t0)")
   row 2000 "postfix, slow hop" "$(printf %.0f "$pf_slow")" "1.00x" "next hop answers DATA after ${SLOW}s" ""
   t0=$(now)
-  java -cp "$CP" bench/LoadClient.java http "http://127.0.0.1:$HTTP_PORT" "$(message_file 2000)" "$SLOW_N" "$CONC" >/dev/null
+  client http "http://127.0.0.1:$HTTP_PORT" "$(message_file 2000)" "$SLOW_N" "$CONC" >/dev/null
   t1=$(wait_delivered sink_mr "$SLOW_N" 900)
   rate=$(calc "$(delivered sink_mr) / ($t1 - $t0)")
   row 2000 "mailroute, slow hop" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_slow")")" "next hop answers DATA after ${SLOW}s" ""

@@ -126,8 +126,12 @@ public class MailRouteConfiguration implements CamelConfiguration {
     private ActiveMQConnectionFactory connectionFactory(EmbeddedBroker embedded) {
         String url = embedded != null ? EmbeddedBroker.IN_VM_URL : settings.get("mailroute.broker.url");
         String user = settings.get("mailroute.broker.user");
-        return user.isEmpty() ? new ActiveMQConnectionFactory(url)
+        ActiveMQConnectionFactory factory = user.isEmpty() ? new ActiveMQConnectionFactory(url)
                 : new ActiveMQConnectionFactory(url, user, settings.get("mailroute.broker.password"));
+        // No prefetch: a delivery consumer waits on remote servers, and jobs buffered in one consumer would wait behind
+        // its slow host while other consumers idle (Artemis's advice for slow consumers).
+        factory.setConsumerWindowSize(0);
+        return factory;
     }
 
     /** The beans of routes/ingress.camel.yaml; returns the accept step they share. */
