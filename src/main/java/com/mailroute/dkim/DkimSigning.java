@@ -58,6 +58,9 @@ public final class DkimSigning {
 
     PreparedMessage sign(PreparedMessage prepared, byte[] queued, ServerCapabilities caps, String logContext) throws PolicyRejection {
         byte[] bytes = prepared.bytes();
+        if (keys.isEmpty() && bytes == queued) {
+            return prepared;   // nothing to sign and no signature of the message's own broken: no header parse per delivery
+        }
         HeaderFields fields = HeaderFields.parse(bytes);
         Optional<String> fromDomain = FromDomain.of(fields);
         SigningKey key = fromDomain.flatMap(keys::forFromDomain).orElse(null);

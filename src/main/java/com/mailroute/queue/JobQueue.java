@@ -18,6 +18,7 @@ import jakarta.jms.Session;
  */
 public final class JobQueue {
     private final ConnectionFactory connectionFactory;
+    private volatile Connection connection;
 
     public JobQueue(ConnectionFactory connectionFactory) {
         this.connectionFactory = connectionFactory;
@@ -34,10 +35,26 @@ public final class JobQueue {
         }
     }
 
+    /**
+     * The factory's connection, asked for once: a caching factory shares one connection anyway, but hands out a new
+     * proxy object on every call. A failed connection is asked for again.
+     */
+    private Connection connection() throws JMSException {
+        Connection c = connection;
+        if (c == null) {
+            synchronized (this) {
+                if (connection == null) {
+                    connection = connectionFactory.createConnection();
+                }
+                c = connection;
+            }
+        }
+        return c;
+    }
+
     /** Sends all messages in one transaction and returns after the broker committed them. */
     public void commit(List<Outgoing> messages) {
-        try (Connection connection = connectionFactory.createConnection();
-             Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+        try (Session session = connection().createSession(true, Session.SESSION_TRANSACTED)) {
             try {
                 for (Outgoing o : messages) {
                     send(session, o);
@@ -48,6 +65,7 @@ public final class JobQueue {
                 throw e;
             }
         } catch (JMSException e) {
+            connection = null;
             throw new BrokerUnavailableException("the broker did not commit the message: " + e.getMessage(), e);
         }
     }
