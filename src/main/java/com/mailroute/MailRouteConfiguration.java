@@ -12,6 +12,7 @@ import java.util.Set;
 
 import com.mailroute.admin.AdminApi;
 import com.mailroute.admin.ApiAuth;
+import com.mailroute.admin.ApiHttpServer;
 import com.mailroute.admin.HawtioConsole;
 import com.mailroute.admin.Health;
 import com.mailroute.admin.Housekeeping;
@@ -45,14 +46,12 @@ import com.mailroute.smtp.TlsPolicy;
 import com.mailroute.submission.ServerTls;
 import com.mailroute.submission.SmtpSubmissionComponent;
 import com.mailroute.submission.SubmissionConfig;
-import io.vertx.core.http.HttpMethod;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -77,6 +76,10 @@ public class MailRouteConfiguration implements CamelConfiguration {
         // Camel's HTTP server and the broker only log a port they cannot bind; refuse to start instead.
         ensureFree("mailroute.http.port", settings.get("mailroute.http.host"), settings.port("mailroute.http.port"));
         ensureFree("mailroute.console.port", settings.get("mailroute.console.host"), settings.port("mailroute.console.port"));
+        // The API's HTTP server, started before the routes; POST /api/messages answers 503, never 404, until its route runs.
+        // Twice the size limit, so a message somewhat too large still gets MailRoute's own JSON 413 naming the setting.
+        context.addService(new ApiHttpServer(settings.get("mailroute.http.host"), settings.port("mailroute.http.port"),
+                2 * settings.size("mailroute.message.max-size") + 1024 * 1024));
         // The Hawtio web console, started and stopped with Camel; refuses an unsafe setup before anything starts.
         context.addService(HawtioConsole.fromSettings(settings), true, true);
         // DKIM keys are read first: a bad key file stops startup with one line before anything starts.
@@ -211,7 +214,6 @@ public class MailRouteConfiguration implements CamelConfiguration {
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
                 health.expectRunningRoutes(started);
                 dkimDns.startupCheck();
-                answerUnavailableWhileTheSubmitRouteIsDown(started, httpPort);
                 // Camel's own endpoint summary prints the wildcard address; this line says where MailRoute really listens.
                 LOG.info("MailRoute ready: API http://{}:{}/api/messages, SMTP {}, console http://{}:{}/hawtio, broker {}, data {}, next hop {}",
                         settings.get("mailroute.http.host"), httpPort, settings.port("mailroute.submission.port") == 0 ? "off"
@@ -222,27 +224,6 @@ public class MailRouteConfiguration implements CamelConfiguration {
                                 : settings.get("mailroute.broker.url"),
                         settings.dataDir(), settings.get("mailroute.relayhost").isEmpty() ? "MX via DNS "
                                 + (settings.dnsServers().isEmpty() ? "(system resolvers)" : settings.dnsServers()) : "relayhost " + settings.get("mailroute.relayhost"));
-            }
-        });
-    }
-
-    /**
-     * While the HTTP submit route is being reloaded or stopped, Vert.x would answer 404, which a client may take as
-     * final; this last-resort handler answers 503 with Retry-After instead, so the client tries again.
-     */
-    private static void answerUnavailableWhileTheSubmitRouteIsDown(CamelContext context, int port) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            router = VertxPlatformHttpRouter.lookup(context);
-        }
-        if (router == null) {
-            return;
-        }
-        router.route(HttpMethod.POST, "/api/messages").order(Integer.MAX_VALUE - 1).handler(ctx -> {
-            if (!ctx.response().ended()) {
-                ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "5")
-                        .end("{\"error\":\"message not queued: the submit route is not running right now (starting, stopping or"
-                                + " reloading); try again\"}");
             }
         });
     }

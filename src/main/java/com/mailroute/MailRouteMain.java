@@ -76,11 +76,8 @@ public final class MailRouteMain {
         p.setProperty("camel.main.routesReloadDirectory", routes.toString());
         p.setProperty("camel.main.routesReloadPattern", "*.yaml");
         p.setProperty("camel.main.routesReloadRemoveAllRoutes", "false");
-        p.setProperty("camel.server.enabled", "true");
-        p.setProperty("camel.server.host", settings.get("mailroute.http.host"));
-        p.setProperty("camel.server.port", String.valueOf(settings.port("mailroute.http.port")));
-        // Twice the limit, so a message somewhat too large still gets MailRoute's own JSON 413 naming the setting.
-        p.setProperty("camel.server.maxBodySize", String.valueOf(2 * settings.size("mailroute.message.max-size") + 1024 * 1024));
+        // The HTTP server is MailRoute's own (admin.ApiHttpServer, added by MailRouteConfiguration), not Camel Main's.
+        p.setProperty("camel.server.enabled", "false");
         p.setProperty("camel.main.jmxEnabled", "true");
         return p;
     }
