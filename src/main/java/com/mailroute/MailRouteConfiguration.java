@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -14,7 +15,11 @@ import com.mailroute.admin.AdminApi;
 import com.mailroute.admin.ApiAuth;
 import com.mailroute.admin.ApiHttpServer;
 import com.mailroute.admin.HawtioConsole;
+import com.mailroute.admin.BrokerHealthCheck;
+import com.mailroute.admin.DkimKeysHealthCheck;
+import com.mailroute.admin.DnsHealthCheck;
 import com.mailroute.admin.Health;
+import com.mailroute.admin.RoutesHealthCheck;
 import com.mailroute.admin.Housekeeping;
 import com.mailroute.admin.Metrics;
 import com.mailroute.admin.QueueStats;
@@ -50,7 +55,9 @@ import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.StartupListener;
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -100,7 +107,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         JobQueue queue = new JobQueue(producers);
         registry.bind("jobQueue", queue);
 
-        Metrics metrics = new Metrics();
+        Metrics metrics = Metrics.inCamelRegistry(registry);
         registry.bind("metrics", metrics);
         dkim = new DkimSigning(dkimKeys, metrics, clock);
         MessageAcceptor acceptor = ingress(registry, queue, metrics);
@@ -199,11 +206,17 @@ public class MailRouteConfiguration implements CamelConfiguration {
         registry.bind("housekeeping", new Housekeeping(deadLetters, acceptor, settings.duration("mailroute.dead.retention"),
                 settings.get("mailroute.postmaster"), settings.heloName(), settings.dataDir().resolve("housekeeping"), clock));
         registry.bind("apiAuth", new ApiAuth(settings.get("mailroute.api.token")));
-        Health health = new Health(artemis, settings.dnsServers());
-        registry.bind("health", health);
-        PublishedKeyCheck dkimDns = new PublishedKeyCheck(new DnsLookup(settings.dnsServers(), settings.duration("mailroute.dns.timeout"), 0),
-                dkim.keys().all(), clock);
-        health.dkim(dkimDns::status);
+        DnsLookup uncachedDns = new DnsLookup(settings.dnsServers(), settings.duration("mailroute.dns.timeout"), 0);
+        PublishedKeyCheck dkimDns = new PublishedKeyCheck(uncachedDns, dkim.keys().all(), clock);
+        // Camel health checks (found in the registry by Camel's health registry), shown together on /observe/health.
+        RoutesHealthCheck routes = new RoutesHealthCheck();
+        List<HealthCheck> checks = List.of(new BrokerHealthCheck(artemis), routes, new DnsHealthCheck(uncachedDns, clock),
+                new DkimKeysHealthCheck(dkimDns::status));
+        for (HealthCheck check : checks) {
+            ((CamelContextAware) check).setCamelContext(context);
+            registry.bind("health-check-" + check.getId(), check);
+        }
+        registry.bind("health", new Health(checks));
         int httpPort = settings.port("mailroute.http.port");
         context.addStartupListener(new StartupListener() {
             @Override
@@ -212,7 +225,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
-                health.expectRunningRoutes(started);
+                routes.expectRunningRoutes(started);
                 dkimDns.startupCheck();
                 // Camel's own endpoint summary prints the wildcard address; this line says where MailRoute really listens.
                 LOG.info("MailRoute ready: API http://{}:{}/api/messages, SMTP {}, console http://{}:{}/hawtio, broker {}, data {}, next hop {}",

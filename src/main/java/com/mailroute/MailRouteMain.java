@@ -79,6 +79,8 @@ public final class MailRouteMain {
         // The HTTP server is MailRoute's own (admin.ApiHttpServer, added by MailRouteConfiguration), not Camel Main's.
         p.setProperty("camel.server.enabled", "false");
         p.setProperty("camel.main.jmxEnabled", "true");
+        // Camel's route and exchange metrics (camel_*) in the registry that also holds MailRoute's (admin.Metrics).
+        p.setProperty("camel.metrics.enabled", "true");
         return p;
     }
 }

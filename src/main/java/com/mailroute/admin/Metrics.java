@@ -6,13 +6,41 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.MicrometerUtils;
+import org.apache.camel.spi.Registry;
 
-/** MailRoute's own figures, served as Prometheus text on /observe/metrics. */
+/**
+ * MailRoute's own figures (mailroute_*), kept in Camel's Micrometer registry beside Camel's route and exchange
+ * metrics (camel_*), all served as Prometheus text on /observe/metrics.
+ */
 public final class Metrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
+
+    public Metrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * The Prometheus registry camel-micrometer-prometheus uses (camel.metrics.enabled): the one bound as
+     * {@value MicrometerConstants#METRICS_REGISTRY_NAME}, bound here first if Camel has not made it yet.
+     */
+    public static Metrics inCamelRegistry(Registry camelRegistry) {
+        MeterRegistry found = MicrometerUtils.getMeterRegistryFromCamelRegistry(camelRegistry, MicrometerConstants.METRICS_REGISTRY_NAME);
+        if (found == null) {
+            found = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            camelRegistry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, found);
+        }
+        if (!(found instanceof PrometheusMeterRegistry prometheus)) {
+            throw new IllegalStateException("the meter registry " + MicrometerConstants.METRICS_REGISTRY_NAME + " is a "
+                    + found.getClass().getName() + ", not a PrometheusMeterRegistry");
+        }
+        return new Metrics(prometheus);
+    }
 
     public void delivered(String domain, Duration sinceAccepted) {
         counter("mailroute_delivered", domain, "Recipients delivered (2xx after end of data)").increment();

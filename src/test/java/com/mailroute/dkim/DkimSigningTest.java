@@ -54,7 +54,7 @@ class DkimSigningTest {
             return Instant.ofEpochSecond(now.getAndIncrement()); // every signature made gets its own t=
         }
     };
-    final Metrics metrics = new Metrics();
+    final Metrics metrics = new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
     final DkimSigning signing = new DkimSigning(keys, metrics, clock);
 
     @BeforeAll
