@@ -147,10 +147,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         acceptor.onAccepted(report -> metrics.sanitized(report.counts()));
         registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail"),
                 settings.positiveInt("mailroute.pickup.max-attempts")));
-        PickupReadLock pickupReadLock = new PickupReadLock();
-        pickupReadLock.setMinAge(settings.nonNegativeInt("mailroute.pickup.min-age-ms"));
-        pickupReadLock.setCheckInterval(500);
-        registry.bind("pickupReadLock", pickupReadLock);
+        registry.bind("pickupReadLock", new PickupReadLock()); // configured by the pickup route's readLock* options
         registry.bind("jmsIngress", new JmsIngress(acceptor, clock));
         registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName())));
         submission(registry, acceptor);
