@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.mailroute.failure.Durations;
+import com.mailroute.format.Durations;
 import com.mailroute.failure.RetrySchedule;
 
 /**

@@ -1,5 +1,6 @@
 package com.mailroute.smtp;
 
+import com.mailroute.format.LogText;
 import com.mailroute.routing.NextHop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,7 +147,7 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     private static String oneLine(SmtpReply reply) {
-        return reply == null ? "(no reply)" : reply.text().replace("\r\n", " / ").replace("\n", " / ");
+        return reply == null ? "(no reply)" : LogText.oneLine(reply.text());
     }
 
     /** QUITs every pooled connection. */
