@@ -23,6 +23,7 @@ import com.mailroute.admin.RoutesHealthCheck;
 import com.mailroute.admin.Housekeeping;
 import com.mailroute.admin.Metrics;
 import com.mailroute.admin.QueueStats;
+import com.mailroute.broker.DataDirInUseException;
 import com.mailroute.broker.EmbeddedBroker;
 import com.mailroute.broker.Queues;
 import com.mailroute.delivery.DeliveryProcessor;
@@ -122,7 +123,11 @@ public class MailRouteConfiguration implements CamelConfiguration {
         ensureFree("mailroute.broker.port", settings.get("mailroute.broker.host"), settings.port("mailroute.broker.port"));
         EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir(), settings.get("mailroute.broker.host"),
                 settings.port("mailroute.broker.port"), settings.get("mailroute.broker.user"), settings.get("mailroute.broker.password"));
-        broker.start();
+        try {
+            broker.start();
+        } catch (DataDirInUseException e) {
+            throw new Settings.SettingsException("mailroute.data.dir", e.dataDir().toString(), e.getMessage());
+        }
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {

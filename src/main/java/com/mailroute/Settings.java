@@ -379,8 +379,25 @@ public final class Settings {
         return p;
     }
 
+    /**
+     * Whether a configured host is a loopback address: "localhost", 127.0.0.0/8 or ::1 (brackets allowed). Any other
+     * name is not, and no DNS is asked: a listener's safety must not depend on what a resolver answers.
+     */
     public static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+        String h = host.strip();
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        String bare = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        byte[] address = org.xbill.DNS.Address.toByteArray(bare, org.xbill.DNS.Address.IPv4);
+        if (address == null) {
+            address = org.xbill.DNS.Address.toByteArray(bare, org.xbill.DNS.Address.IPv6);
+        }
+        try {
+            return address != null && InetAddress.getByAddress(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String machineName() {
