@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import com.mailroute.delivery.DeliveryEvents;
+import com.mailroute.dkim.SigningEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +20,7 @@ import org.apache.camel.spi.Registry;
  * MailRoute's own figures (mailroute_*), kept in Camel's Micrometer registry beside Camel's route and exchange
  * metrics (camel_*), all served as Prometheus text on /observe/metrics.
  */
-public final class Metrics {
+public final class Metrics implements DeliveryEvents, SigningEvents {
     private final PrometheusMeterRegistry registry;
 
     public Metrics(PrometheusMeterRegistry registry) {
@@ -42,32 +44,39 @@ public final class Metrics {
         return new Metrics(prometheus);
     }
 
+    @Override
     public void delivered(String domain, Duration sinceAccepted) {
         counter("mailroute_delivered", domain, "Recipients delivered (2xx after end of data)").increment();
         Timer.builder("mailroute_delivery_latency").description("Time from accept to the next hop's 250")
                 .tag("domain", domain).publishPercentileHistogram().register(registry).record(sinceAccepted);
     }
 
+    @Override
     public void deferred(String domain) {
         counter("mailroute_deferred", domain, "Recipients rescheduled after a transient failure").increment();
     }
 
+    @Override
     public void bounced(String domain) {
         counter("mailroute_bounced", domain, "Recipients failed permanently (DSN sent unless the sender was <>)").increment();
     }
 
+    @Override
     public void dead(String domain) {
         counter("mailroute_dead", domain, "Dead letters written").increment();
     }
 
+    @Override
     public void converted(String domain) {
         counter("mailroute_converted_8bit_to_7bit", domain, "Messages converted from 8-bit to 7-bit for a next hop without 8BITMIME").increment();
     }
 
+    @Override
     public void dkimSigned(String signingDomain) {
         counter("mailroute_dkim_signed", signingDomain, "Messages handed to a next hop with MailRoute's DKIM signature (by signing domain)").increment();
     }
 
+    @Override
     public void dkimOwnSignatureBroken(String fromDomain) {
         counter("mailroute_dkim_own_signature_broken", fromDomain,
                 "Messages that carried their own DKIM signature and had to be converted to 7-bit, which breaks it (by From domain)").increment();

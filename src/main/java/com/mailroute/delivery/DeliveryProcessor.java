@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
-import com.mailroute.admin.Metrics;
 import com.mailroute.broker.Queues;
 import com.mailroute.failure.Classification;
 import com.mailroute.failure.DeadLetter;
@@ -61,14 +60,14 @@ public final class DeliveryProcessor {
     private final Duration delayWarning;
     private final DsnBuilder dsn;
     private final MessageAcceptor acceptor;
-    private final Metrics metrics;
+    private final DeliveryEvents metrics;
     private final Clock clock;
     private final int maxPerDomain;
     private final int maxInternalErrors;
     private final Map<String, Semaphore> busyDomains = new ConcurrentHashMap<>();
 
     public DeliveryProcessor(NextHopResolver resolver, HopSender hopSender, RetrySchedule schedule, Duration maxLifetime,
-                             Duration delayWarning, DsnBuilder dsn, MessageAcceptor acceptor, Metrics metrics, Clock clock,
+                             Duration delayWarning, DsnBuilder dsn, MessageAcceptor acceptor, DeliveryEvents metrics, Clock clock,
                              int maxPerDomain, int maxInternalErrors) {
         this.resolver = resolver;
         this.hopSender = hopSender;
