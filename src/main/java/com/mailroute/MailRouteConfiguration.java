@@ -46,6 +46,7 @@ import com.mailroute.queue.JobQueue;
 import com.mailroute.routing.DnsLookup;
 import com.mailroute.routing.NextHopResolver;
 import com.mailroute.sanitize.MessageSanitizer;
+import com.mailroute.settings.Settings;
 import com.mailroute.smtp.SmtpClient;
 import com.mailroute.smtp.SmtpSettings;
 import com.mailroute.smtp.TlsPolicy;
@@ -90,8 +91,10 @@ public class MailRouteConfiguration implements CamelConfiguration {
                 2 * settings.size("mailroute.message.max-size") + 1024 * 1024));
         // The Hawtio web console, started and stopped with Camel; refuses an unsafe setup before anything starts.
         context.addService(HawtioConsole.fromSettings(settings), true, true);
-        // DKIM keys are read first: a bad key file stops startup with one line before anything starts.
+        // DKIM keys and the SMTP listener's settings are read first: a bad key file or listener setting stops
+        // startup with one line before anything starts.
         DkimKeys dkimKeys = DkimKeys.fromSettings(settings);
+        SubmissionConfig submissionConfig = SubmissionConfig.from(settings);
         Files.createDirectories(settings.dataDir().resolve("pickup"));
         Files.createDirectories(settings.dataDir().resolve("badmail"));
 
@@ -111,7 +114,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         Metrics metrics = Metrics.inCamelRegistry(registry);
         registry.bind("metrics", metrics);
         dkim = new DkimSigning(dkimKeys, metrics, clock);
-        MessageAcceptor acceptor = ingress(registry, queue, metrics);
+        MessageAcceptor acceptor = ingress(registry, queue, metrics, submissionConfig);
         registry.bind("delivery", delivery(context, acceptor, metrics));
         admin(context, artemis, embedded, acceptor, metrics);
     }
@@ -146,7 +149,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
     }
 
     /** The beans of routes/ingress.camel.yaml; returns the accept step they share. */
-    private MessageAcceptor ingress(Registry registry, JobQueue queue, Metrics metrics) {
+    private MessageAcceptor ingress(Registry registry, JobQueue queue, Metrics metrics, SubmissionConfig submissionConfig) {
         MessageAcceptor acceptor = new MessageAcceptor(new MessageSanitizer(settings.heloName(), clock), queue,
                 settings.size("mailroute.message.max-size"), allowedSenderDomains(), clock);
         acceptor.onAccepted(report -> metrics.sanitized(report.counts()));
@@ -155,13 +158,12 @@ public class MailRouteConfiguration implements CamelConfiguration {
         registry.bind("pickupReadLock", new PickupReadLock()); // configured by the pickup route's readLock* options
         registry.bind("jmsIngress", new JmsIngress(acceptor, clock));
         registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName())));
-        submission(registry, acceptor);
+        submission(registry, acceptor, submissionConfig);
         return acceptor;
     }
 
     /** The SMTP listener's component (smtp-submission:) and the step of its route, ingress-smtp. */
-    private void submission(Registry registry, MessageAcceptor acceptor) {
-        SubmissionConfig config = SubmissionConfig.from(settings);
+    private void submission(Registry registry, MessageAcceptor acceptor, SubmissionConfig config) {
         if (config.port() != 0) {
             ensureFree("mailroute.submission.port", config.host(), config.port());
             if (config.tls()) {

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import com.mailroute.settings.Settings;
 import org.apache.camel.main.Main;
 
 /** Starts MailRoute: settings first (a wrong one stops startup with one line), then Camel Main. */

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 import javax.security.auth.login.Configuration;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import jakarta.servlet.ServletContextAttributeEvent;
 import jakarta.servlet.ServletContextAttributeListener;
 import org.apache.camel.support.service.ServiceSupport;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.Map;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import com.mailroute.testsupport.RelayUnderTest;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;

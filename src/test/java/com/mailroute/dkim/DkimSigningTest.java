@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import com.mailroute.admin.Metrics;
 import com.mailroute.mime.CapabilityAdapter;
 import com.mailroute.mime.SevenBitConverter;

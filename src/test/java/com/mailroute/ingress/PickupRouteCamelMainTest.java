@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.mailroute.MailRouteConfiguration;
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import com.mailroute.testsupport.RecordingSmtpServer;
 import com.mailroute.testsupport.RelayUnderTest;
 import org.apache.camel.CamelContext;

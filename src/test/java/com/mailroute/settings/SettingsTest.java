@@ -1,4 +1,4 @@
-package com.mailroute;
+package com.mailroute.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

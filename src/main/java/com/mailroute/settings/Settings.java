@@ -1,4 +1,4 @@
-package com.mailroute;
+package com.mailroute.settings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -174,7 +174,6 @@ public final class Settings {
                     + brokerHost + " (mailroute.broker.host), which is not a loopback address: set mailroute.broker.user and mailroute.broker.password");
         }
         port("mailroute.submission.port");
-        com.mailroute.submission.SubmissionConfig.from(this);
         String helo = get("mailroute.helo-name");
         if (!helo.matches("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?")) {
             throw new SettingsException("mailroute.helo-name", helo, "not a host name");
