@@ -7,16 +7,23 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 import com.mailroute.admin.AdminApi;
 import com.mailroute.admin.ApiAuth;
+import com.mailroute.admin.ApiHttpServer;
+import com.mailroute.admin.BrokerHealthCheck;
+import com.mailroute.admin.DkimKeysHealthCheck;
+import com.mailroute.admin.DnsHealthCheck;
 import com.mailroute.admin.HawtioConsole;
 import com.mailroute.admin.Health;
 import com.mailroute.admin.Housekeeping;
 import com.mailroute.admin.Metrics;
 import com.mailroute.admin.QueueStats;
+import com.mailroute.admin.RoutesHealthCheck;
+import com.mailroute.broker.DataDirInUseException;
 import com.mailroute.broker.EmbeddedBroker;
 import com.mailroute.broker.Queues;
 import com.mailroute.delivery.DeliveryProcessor;
@@ -39,20 +46,21 @@ import com.mailroute.queue.JobQueue;
 import com.mailroute.routing.DnsLookup;
 import com.mailroute.routing.NextHopResolver;
 import com.mailroute.sanitize.MessageSanitizer;
+import com.mailroute.settings.Settings;
 import com.mailroute.smtp.SmtpClient;
 import com.mailroute.smtp.SmtpSettings;
 import com.mailroute.smtp.TlsPolicy;
 import com.mailroute.submission.ServerTls;
 import com.mailroute.submission.SmtpSubmissionComponent;
 import com.mailroute.submission.SubmissionConfig;
-import io.vertx.core.http.HttpMethod;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -77,10 +85,16 @@ public class MailRouteConfiguration implements CamelConfiguration {
         // Camel's HTTP server and the broker only log a port they cannot bind; refuse to start instead.
         ensureFree("mailroute.http.port", settings.get("mailroute.http.host"), settings.port("mailroute.http.port"));
         ensureFree("mailroute.console.port", settings.get("mailroute.console.host"), settings.port("mailroute.console.port"));
+        // The API's HTTP server, started before the routes; POST /api/messages answers 503, never 404, until its route runs.
+        // Twice the size limit, so a message somewhat too large still gets MailRoute's own JSON 413 naming the setting.
+        context.addService(new ApiHttpServer(settings.get("mailroute.http.host"), settings.port("mailroute.http.port"),
+                2 * settings.size("mailroute.message.max-size") + 1024 * 1024));
         // The Hawtio web console, started and stopped with Camel; refuses an unsafe setup before anything starts.
         context.addService(HawtioConsole.fromSettings(settings), true, true);
-        // DKIM keys are read first: a bad key file stops startup with one line before anything starts.
+        // DKIM keys and the SMTP listener's settings are read first: a bad key file or listener setting stops
+        // startup with one line before anything starts.
         DkimKeys dkimKeys = DkimKeys.fromSettings(settings);
+        SubmissionConfig submissionConfig = SubmissionConfig.from(settings);
         Files.createDirectories(settings.dataDir().resolve("pickup"));
         Files.createDirectories(settings.dataDir().resolve("badmail"));
 
@@ -97,10 +111,10 @@ public class MailRouteConfiguration implements CamelConfiguration {
         JobQueue queue = new JobQueue(producers);
         registry.bind("jobQueue", queue);
 
-        Metrics metrics = new Metrics();
+        Metrics metrics = Metrics.inCamelRegistry(registry);
         registry.bind("metrics", metrics);
         dkim = new DkimSigning(dkimKeys, metrics, clock);
-        MessageAcceptor acceptor = ingress(registry, queue, metrics);
+        MessageAcceptor acceptor = ingress(registry, queue, metrics, submissionConfig);
         registry.bind("delivery", delivery(context, acceptor, metrics));
         admin(context, artemis, embedded, acceptor, metrics);
     }
@@ -112,7 +126,11 @@ public class MailRouteConfiguration implements CamelConfiguration {
         ensureFree("mailroute.broker.port", settings.get("mailroute.broker.host"), settings.port("mailroute.broker.port"));
         EmbeddedBroker broker = new EmbeddedBroker(settings.dataDir(), settings.get("mailroute.broker.host"),
                 settings.port("mailroute.broker.port"), settings.get("mailroute.broker.user"), settings.get("mailroute.broker.password"));
-        broker.start();
+        try {
+            broker.start();
+        } catch (DataDirInUseException e) {
+            throw new Settings.SettingsException("mailroute.data.dir", e.dataDir().toString(), e.getMessage());
+        }
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
@@ -131,29 +149,28 @@ public class MailRouteConfiguration implements CamelConfiguration {
         // No prefetch: a delivery consumer waits on remote servers, and jobs buffered in one consumer would wait behind
         // its slow host while other consumers idle (Artemis's advice for slow consumers).
         factory.setConsumerWindowSize(0);
+        // Messages up to 1 MiB travel in the journal; Artemis's default (100 KiB) made every ordinary attachment a
+        // "large message": a file of its own created, synced and deleted per message.
+        factory.setMinLargeMessageSize(1024 * 1024);
         return factory;
     }
 
     /** The beans of routes/ingress.camel.yaml; returns the accept step they share. */
-    private MessageAcceptor ingress(Registry registry, JobQueue queue, Metrics metrics) {
+    private MessageAcceptor ingress(Registry registry, JobQueue queue, Metrics metrics, SubmissionConfig submissionConfig) {
         MessageAcceptor acceptor = new MessageAcceptor(new MessageSanitizer(settings.heloName(), clock), queue,
                 settings.size("mailroute.message.max-size"), allowedSenderDomains(), clock);
         acceptor.onAccepted(report -> metrics.sanitized(report.counts()));
         registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail"),
                 settings.positiveInt("mailroute.pickup.max-attempts")));
-        PickupReadLock pickupReadLock = new PickupReadLock();
-        pickupReadLock.setMinAge(settings.nonNegativeInt("mailroute.pickup.min-age-ms"));
-        pickupReadLock.setCheckInterval(500);
-        registry.bind("pickupReadLock", pickupReadLock);
+        registry.bind("pickupReadLock", new PickupReadLock()); // configured by the pickup route's readLock* options
         registry.bind("jmsIngress", new JmsIngress(acceptor, clock));
         registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName())));
-        submission(registry, acceptor);
+        submission(registry, acceptor, submissionConfig);
         return acceptor;
     }
 
     /** The SMTP listener's component (smtp-submission:) and the step of its route, ingress-smtp. */
-    private void submission(Registry registry, MessageAcceptor acceptor) {
-        SubmissionConfig config = SubmissionConfig.from(settings);
+    private void submission(Registry registry, MessageAcceptor acceptor, SubmissionConfig config) {
         if (config.port() != 0) {
             ensureFree("mailroute.submission.port", config.host(), config.port());
             if (config.tls()) {
@@ -200,11 +217,17 @@ public class MailRouteConfiguration implements CamelConfiguration {
         registry.bind("housekeeping", new Housekeeping(deadLetters, acceptor, settings.duration("mailroute.dead.retention"),
                 settings.get("mailroute.postmaster"), settings.heloName(), settings.dataDir().resolve("housekeeping"), clock));
         registry.bind("apiAuth", new ApiAuth(settings.get("mailroute.api.token")));
-        Health health = new Health(artemis, settings.dnsServers());
-        registry.bind("health", health);
-        PublishedKeyCheck dkimDns = new PublishedKeyCheck(new DnsLookup(settings.dnsServers(), settings.duration("mailroute.dns.timeout"), 0),
-                dkim.keys().all(), clock);
-        health.dkim(dkimDns::status);
+        DnsLookup uncachedDns = new DnsLookup(settings.dnsServers(), settings.duration("mailroute.dns.timeout"), 0);
+        PublishedKeyCheck dkimDns = new PublishedKeyCheck(uncachedDns, dkim.keys().all(), clock);
+        // Camel health checks (found in the registry by Camel's health registry), shown together on /observe/health.
+        RoutesHealthCheck routes = new RoutesHealthCheck();
+        List<HealthCheck> checks = List.of(new BrokerHealthCheck(artemis), routes, new DnsHealthCheck(uncachedDns, clock),
+                new DkimKeysHealthCheck(dkimDns::status));
+        for (HealthCheck check : checks) {
+            ((CamelContextAware) check).setCamelContext(context);
+            registry.bind("health-check-" + check.getId(), check);
+        }
+        registry.bind("health", new Health(checks));
         int httpPort = settings.port("mailroute.http.port");
         context.addStartupListener(new StartupListener() {
             @Override
@@ -213,9 +236,8 @@ public class MailRouteConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
-                health.expectRunningRoutes(started);
+                routes.expectRunningRoutes(started);
                 dkimDns.startupCheck();
-                answerUnavailableWhileTheSubmitRouteIsDown(started, httpPort);
                 // Camel's own endpoint summary prints the wildcard address; this line says where MailRoute really listens.
                 LOG.info("MailRoute ready: API http://{}:{}/api/messages, SMTP {}, console http://{}:{}/hawtio, broker {}, data {}, next hop {}",
                         settings.get("mailroute.http.host"), httpPort, settings.port("mailroute.submission.port") == 0 ? "off"
@@ -226,27 +248,6 @@ public class MailRouteConfiguration implements CamelConfiguration {
                                 : settings.get("mailroute.broker.url"),
                         settings.dataDir(), settings.get("mailroute.relayhost").isEmpty() ? "MX via DNS "
                                 + (settings.dnsServers().isEmpty() ? "(system resolvers)" : settings.dnsServers()) : "relayhost " + settings.get("mailroute.relayhost"));
-            }
-        });
-    }
-
-    /**
-     * While the HTTP submit route is being reloaded or stopped, Vert.x would answer 404, which a client may take as
-     * final; this last-resort handler answers 503 with Retry-After instead, so the client tries again.
-     */
-    private static void answerUnavailableWhileTheSubmitRouteIsDown(CamelContext context, int port) {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
-            router = VertxPlatformHttpRouter.lookup(context);
-        }
-        if (router == null) {
-            return;
-        }
-        router.route(HttpMethod.POST, "/api/messages").order(Integer.MAX_VALUE - 1).handler(ctx -> {
-            if (!ctx.response().ended()) {
-                ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "5")
-                        .end("{\"error\":\"message not queued: the submit route is not running right now (starting, stopping or"
-                                + " reloading); try again\"}");
             }
         });
     }

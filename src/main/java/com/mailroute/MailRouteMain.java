@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import com.mailroute.settings.Settings;
 import org.apache.camel.main.Main;
 
 /** Starts MailRoute: settings first (a wrong one stops startup with one line), then Camel Main. */
@@ -76,12 +77,11 @@ public final class MailRouteMain {
         p.setProperty("camel.main.routesReloadDirectory", routes.toString());
         p.setProperty("camel.main.routesReloadPattern", "*.yaml");
         p.setProperty("camel.main.routesReloadRemoveAllRoutes", "false");
-        p.setProperty("camel.server.enabled", "true");
-        p.setProperty("camel.server.host", settings.get("mailroute.http.host"));
-        p.setProperty("camel.server.port", String.valueOf(settings.port("mailroute.http.port")));
-        // Twice the limit, so a message somewhat too large still gets MailRoute's own JSON 413 naming the setting.
-        p.setProperty("camel.server.maxBodySize", String.valueOf(2 * settings.size("mailroute.message.max-size") + 1024 * 1024));
+        // The HTTP server is MailRoute's own (admin.ApiHttpServer, added by MailRouteConfiguration), not Camel Main's.
+        p.setProperty("camel.server.enabled", "false");
         p.setProperty("camel.main.jmxEnabled", "true");
+        // Camel's route and exchange metrics (camel_*) in the registry that also holds MailRoute's (admin.Metrics).
+        p.setProperty("camel.metrics.enabled", "true");
         return p;
     }
 }

@@ -1,14 +1,12 @@
 package com.mailroute.admin;
 
-import java.net.InetAddress;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import javax.security.auth.login.Configuration;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import jakarta.servlet.ServletContextAttributeEvent;
 import jakarta.servlet.ServletContextAttributeListener;
 import org.apache.camel.support.service.ServiceSupport;
@@ -57,7 +55,7 @@ public final class HawtioConsole extends ServiceSupport {
     public static HawtioConsole fromSettings(Settings settings) {
         String host = settings.get("mailroute.console.host");
         String password = settings.get("mailroute.console.password");
-        if (password.equals(DEFAULT_PASSWORD) && !isLoopback(host)) {
+        if (password.equals(DEFAULT_PASSWORD) && !Settings.isLoopback(host)) {
             throw new Settings.SettingsException("mailroute.console.password", password,
                     "the default password is refused while the console listens on " + host
                             + " (mailroute.console.host), which other machines can reach; set a password of your own");
@@ -83,14 +81,6 @@ public final class HawtioConsole extends ServiceSupport {
             throw new IllegalStateException("the Hawtio console needs " + war + " (the Maven build copies it there)");
         }
         return war;
-    }
-
-    static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     @Override

@@ -7,12 +7,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
 
+import com.mailroute.format.MailDates;
+import com.mailroute.format.MessageIds;
 import com.mailroute.failure.DeadLetter;
 import com.mailroute.failure.DeadLetterStore;
 import com.mailroute.ingress.MessageAcceptor;
@@ -70,8 +68,7 @@ public final class Housekeeping {
         }
         body.append("\r\nInspect: GET /api/dead-letters; retry: POST /api/dead-letters/{id}/retry\r\n");
         String message = "From: MailRoute <" + postmaster + ">\r\nTo: <" + postmaster + ">\r\nSubject: MailRoute digest: "
-                + fresh.size() + " new dead letter(s)\r\nDate: " + DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT)
-                .format(now.atOffset(ZoneOffset.UTC)) + "\r\nMessage-ID: <" + UUID.randomUUID() + "@" + heloName + ">\r\n"
+                + fresh.size() + " new dead letter(s)\r\nDate: " + MailDates.format(now) + "\r\nMessage-ID: " + MessageIds.create(heloName) + "\r\n"
                 + "Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Transfer-Encoding: 8bit\r\n\r\n" + body;
         MessageAcceptor.Accepted a = acceptor.accept(new Submission("internal", message.getBytes(StandardCharsets.UTF_8), "", List.of(postmaster)));

@@ -78,10 +78,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         java.nio.file.Files.createDirectories(dataDir);
         Path lockFile = dataDir.resolve("mailroute.lock");
         lockChannel = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-        if (lockChannel.tryLock() == null) {
+        java.nio.channels.FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+            lock = null;
+        }
+        if (lock == null) {
             lockChannel.close();
-            throw new com.mailroute.Settings.SettingsException("mailroute.data.dir", dataDir.toString(),
-                    "in use by another running MailRoute (" + lockFile + " is locked)");
+            throw new DataDirInUseException(dataDir, "in use by another running MailRoute (" + lockFile + " is locked)");
         }
     }
 

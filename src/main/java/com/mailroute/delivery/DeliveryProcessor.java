@@ -1,5 +1,7 @@
 package com.mailroute.delivery;
 
+import com.mailroute.format.LogText;
+import com.mailroute.format.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
-import com.mailroute.admin.Metrics;
 import com.mailroute.broker.Queues;
 import com.mailroute.failure.Classification;
 import com.mailroute.failure.DeadLetter;
@@ -59,14 +60,14 @@ public final class DeliveryProcessor {
     private final Duration delayWarning;
     private final DsnBuilder dsn;
     private final MessageAcceptor acceptor;
-    private final Metrics metrics;
+    private final DeliveryEvents metrics;
     private final Clock clock;
     private final int maxPerDomain;
     private final int maxInternalErrors;
     private final Map<String, Semaphore> busyDomains = new ConcurrentHashMap<>();
 
     public DeliveryProcessor(NextHopResolver resolver, HopSender hopSender, RetrySchedule schedule, Duration maxLifetime,
-                             Duration delayWarning, DsnBuilder dsn, MessageAcceptor acceptor, Metrics metrics, Clock clock,
+                             Duration delayWarning, DsnBuilder dsn, MessageAcceptor acceptor, DeliveryEvents metrics, Clock clock,
                              int maxPerDomain, int maxInternalErrors) {
         this.resolver = resolver;
         this.hopSender = hopSender;
@@ -192,7 +193,7 @@ public final class DeliveryProcessor {
             switch (o.classification().verdict()) {
                 case DELIVERED -> {
                     LOG.info("delivered id={} domain={} rcpt=<{}> host={} reply=\"{}\"{}", job.queueId(), job.domain(), o.recipient(),
-                            o.remoteHost(), oneLine(o.reply()), o.note().isEmpty() ? "" : " (" + o.note() + ")");
+                            o.remoteHost(), LogText.oneLine(o.reply()), o.note().isEmpty() ? "" : " (" + o.note() + ")");
                     metrics.delivered(job.domain(), Duration.between(job.acceptedAt(), now));
                     if (!o.note().isEmpty()) {
                         metrics.converted(job.domain());
@@ -230,7 +231,7 @@ public final class DeliveryProcessor {
             rescheduled.add(JobQueue.Outgoing.job(Queues.OUTBOUND, retryJob).delayed(delay));
             LOG.info("rescheduled id={} domain={} rcpts={} attempt={} host={} stage={} next in {}: {}", job.queueId(), job.domain(), retry,
                     job.attempts(), lastTransient.remoteHost().isEmpty() ? "-" : lastTransient.remoteHost(), lastTransient.stage(),
-                    human(delay), lastTransient.classification().reason());
+                    Durations.format(delay.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), lastTransient.classification().reason());
         }
         List<DeadLetter> deadLetters = new ArrayList<>();
         for (List<Outcome> group : dead.values()) {
@@ -248,7 +249,7 @@ public final class DeliveryProcessor {
             metrics.bounced(job.domain());
             metrics.dead(job.domain());
             LOG.warn("dead letter {} id={} domain={} rcpts={} host={} stage={} attempts={} reply=\"{}\" reason: {}", dl.id(), job.queueId(),
-                    job.domain(), dl.recipients(), dl.remoteHost(), dl.stage(), job.attempts(), oneLine(dl.reply()), dl.reason());
+                    job.domain(), dl.recipients(), dl.remoteHost(), dl.stage(), job.attempts(), LogText.oneLine(dl.reply()), dl.reason());
         }
         List<JobQueue.Outgoing> notices = new ArrayList<>();
         notices.addAll(notifySender(job, bounced));
@@ -297,13 +298,4 @@ public final class DeliveryProcessor {
         return o.replyCode() + "|" + o.reply() + "|" + o.stage() + "|" + o.remoteHost() + "|" + o.classification().reason();
     }
 
-    static String human(Duration d) {
-        long s = d.toSeconds();
-        return s >= 3600 ? String.format("%dh%02dm%02ds", s / 3600, s % 3600 / 60, s % 60)
-                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
-    }
-
-    static String oneLine(String s) {
-        return s.replace("\r\n", " / ").replace("\n", " / ");
-    }
 }

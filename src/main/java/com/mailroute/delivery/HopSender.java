@@ -1,5 +1,6 @@
 package com.mailroute.delivery;
 
+import com.mailroute.format.LogText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +43,7 @@ public final class HopSender {
 
         public String hostFailureText() {
             HostFailure f = hop.hostFailure();
-            return f == null ? "" : f.stage().label() + ": " + (f.reply() != null ? DeliveryProcessor.oneLine(f.reply().text()) : f.error());
+            return f == null ? "" : f.stage().label() + ": " + (f.reply() != null ? LogText.oneLine(f.reply().text()) : f.error());
         }
     }
 

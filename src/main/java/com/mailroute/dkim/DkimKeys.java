@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import com.mailroute.Settings;
-import com.mailroute.Settings.SettingsException;
+import com.mailroute.settings.Settings;
+import com.mailroute.settings.Settings.SettingsException;
 
 /**
  * The configured DKIM signers, read from {@code mailroute.dkim.<domain>.selector/.key/.headers/.subdomains}

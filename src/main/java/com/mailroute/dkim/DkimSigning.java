@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.mailroute.admin.Metrics;
 import com.mailroute.smtp.MessagePreparer;
 import com.mailroute.smtp.PolicyRejection;
 import com.mailroute.smtp.PreparedMessage;
@@ -28,7 +27,7 @@ public final class DkimSigning {
     private static final Pattern D_TAG = Pattern.compile("(?:^|;)\\s*d\\s*=\\s*([^;\\s]+)");
 
     private final DkimKeys keys;
-    private final Metrics metrics;
+    private final SigningEvents metrics;
     private final Clock clock;
     /** SHA-256 of the prepared bytes → the DKIM-Signature field made for them (empty: nothing to add). */
     private final Map<ByteBuffer, byte[]> signed = new LinkedHashMap<>(64, 0.75f, true) {
@@ -38,7 +37,7 @@ public final class DkimSigning {
         }
     };
 
-    public DkimSigning(DkimKeys keys, Metrics metrics, Clock clock) {
+    public DkimSigning(DkimKeys keys, SigningEvents metrics, Clock clock) {
         this.keys = keys;
         this.metrics = metrics;
         this.clock = clock;

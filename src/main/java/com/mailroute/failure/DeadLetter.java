@@ -39,7 +39,7 @@ public record DeadLetter(String id, DeliveryJob job, int replyCode, String enhan
                 string(p, "RemoteHost"), string(p, "Stage"), Instant.ofEpochMilli(number(p, "LastAttempt", 0)), string(p, "Reason"));
     }
 
-    /** The JSON fields of GET /api/dead-letters (DESIGN.md contract). */
+    /** The JSON fields of GET /api/dead-letters, as the README lists them (a contract with API clients). */
     public Map<String, Object> toJson() {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("id", id);

@@ -1,5 +1,6 @@
 package com.mailroute.failure;
 
+import com.mailroute.format.MailDates;
 import com.mailroute.failure.DsnBuilder.FailedRecipient;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package com.mailroute.failure;
 
+import com.mailroute.format.MessageIds;
+import com.mailroute.format.MailDates;
 import com.mailroute.smtp.SmtpReply;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -21,7 +23,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -107,7 +108,7 @@ public final class DsnBuilder {
         OriginalMessagePart original = new OriginalMessagePart(originalMessage);
         try {
             MimeMessage dsn = new DsnMessage(SESSION,
-                    "<" + UUID.randomUUID() + ".dsn@" + reportingMta + ">");
+                    MessageIds.create(reportingMta));
             dsn.setFrom(new InternetAddress(postmasterAddress, "Mail Delivery System", "us-ascii"));
             dsn.setRecipient(Message.RecipientType.TO, new InternetAddress(asciiAddress(originalSender)));
             dsn.setSubject(anyFailed ? "Undelivered Mail Returned to Sender" : "Delayed Mail (still being retried)");

@@ -1,5 +1,7 @@
 package com.mailroute.failure;
 
+import com.mailroute.format.LogText;
+import com.mailroute.format.Durations;
 import com.mailroute.smtp.SmtpReply;
 import com.mailroute.smtp.SmtpStage;
 import java.time.Duration;
@@ -70,7 +72,6 @@ public final class FailureClassifier {
     // compiled once: every delivered recipient's reply goes through summary()
     private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
     private static final Pattern FIRST_CODE_CONTINUED = Pattern.compile("^(\\d{3})-");
-    private static final Pattern CONTROLS = Pattern.compile("[\\p{Cntrl}]+");
 
     private FailureClassifier() {
     }
@@ -106,7 +107,7 @@ public final class FailureClassifier {
      * have been delivered, so a retry can produce a duplicate.
      */
     public static Classification connectionFailure(String error, boolean afterData) {
-        String text = oneLine(error == null || error.isBlank() ? "unknown error" : error);
+        String text = LogText.oneLine(error == null || error.isBlank() ? "unknown error" : error);
         if (afterData) {
             return new Classification(Verdict.TRANSIENT, "4.4.2",
                     "connection lost after the message data was sent (" + text
@@ -164,10 +165,6 @@ public final class FailureClassifier {
                 b.append(' ').append(rest);
             }
         }
-        return oneLine(b.toString());
-    }
-
-    private static String oneLine(String s) {
-        return CONTROLS.matcher(s).replaceAll(" ").strip();
+        return LogText.oneLine(b.toString());
     }
 }

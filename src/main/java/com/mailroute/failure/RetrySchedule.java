@@ -1,5 +1,6 @@
 package com.mailroute.failure;
 
+import com.mailroute.format.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

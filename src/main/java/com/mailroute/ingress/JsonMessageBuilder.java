@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.format.MessageIds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UnsupportedEncodingException;
@@ -9,7 +10,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -125,7 +125,7 @@ public final class JsonMessageBuilder {
                 }
             }
             m.saveChanges();
-            m.setHeader("Message-ID", "<" + UUID.randomUUID() + "@" + heloName + ">");
+            m.setHeader("Message-ID", MessageIds.create(heloName));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             m.writeTo(out);
             List<String> envelopeRecipients = new ArrayList<>();

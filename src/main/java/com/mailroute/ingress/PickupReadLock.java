@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileEndpoint;
 import org.apache.camel.component.file.GenericFileOperations;
 import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStrategy;
 
@@ -21,6 +22,9 @@ import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStra
  * <p>Which files are open for writing is read from /proc once for many files (at most every
  * {@link #SNAPSHOT_MAX_AGE_NANOS}): reading it costs one pass over every descriptor of every process, far too
  * much to repeat for each of thousands of files dropped at once.
+ * <p>Its check interval, minimum age, timeout and the rest come from the pickup endpoint's {@code readLock*}
+ * options in routes/ingress.camel.yaml, as they would for Camel's own {@code readLock: changed}: Camel applies
+ * them only to the strategies it creates itself, so this one copies them when the consumer starts.
  */
 public final class PickupReadLock extends FileChangedExclusiveReadLockStrategy {
     private static final Path PROC = Path.of("/proc");
@@ -30,6 +34,18 @@ public final class PickupReadLock extends FileChangedExclusiveReadLockStrategy {
     private Set<Path> openForWriting = Set.of();
     private Path snapshotFolder;
     private long snapshotAt;
+
+    @Override
+    public void prepareOnStartup(GenericFileOperations<File> operations, GenericFileEndpoint<File> endpoint) {
+        setCheckInterval(endpoint.getReadLockCheckInterval());
+        setMinAge(endpoint.getReadLockMinAge());
+        setMinLength(endpoint.getReadLockMinLength());
+        setTimeout(endpoint.getReadLockTimeout());
+        setReadLockLoggingLevel(endpoint.getReadLockLoggingLevel());
+        setMarkerFiler(endpoint.isReadLockMarkerFile());
+        setDeleteOrphanLockFiles(endpoint.isReadLockDeleteOrphanLockFiles());
+        super.prepareOnStartup(operations, endpoint);
+    }
 
     @Override
     public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange)

@@ -86,6 +86,20 @@ public final class DnsLookup {
     }
 
     /**
+     * Asks the servers for the root zone's SOA, bypassing the cache: any answer, even a refusal, shows that a
+     * resolver is reachable (the health check's question).
+     *
+     * @throws java.io.IOException naming the servers asked, when none answered
+     */
+    public void ping() throws java.io.IOException {
+        try {
+            resolver.send(org.xbill.DNS.Message.newQuery(Record.newRecord(Name.root, Type.SOA, DClass.IN)));
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException("no answer from " + serversText + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The domain's MX hosts, sorted by preference, equal preferences in random order; empty when the
      * domain exists but has no MX record.
      *

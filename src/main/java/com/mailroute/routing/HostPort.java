@@ -9,10 +9,10 @@ import org.xbill.DNS.Address;
  * A configured "host:port" value (static transport, relayhost, DNS server): a name, an IPv4 literal
  * or a bracketed IPv6 literal, with an optional port.
  */
-record HostPort(String host, int port) {
+public record HostPort(String host, int port) {
 
     /** Parses "host", "host:port", "1.2.3.4:25", "[::1]", "[::1]:2525"; a bare "::1" is a host without port. */
-    static HostPort parse(String value, int defaultPort) {
+    public static HostPort parse(String value, int defaultPort) {
         String text = value.trim();
         if (text.isEmpty()) {
             throw new IllegalArgumentException("empty host:port value");
@@ -55,7 +55,7 @@ record HostPort(String host, int port) {
     }
 
     /** The address when {@code host} is an IPv4 or IPv6 literal (brackets allowed); never asks DNS. */
-    static Optional<InetAddress> ipLiteral(String host) {
+    public static Optional<InetAddress> ipLiteral(String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (Address.toByteArray(bare, Address.IPv4) == null && Address.toByteArray(bare, Address.IPv6) == null) {
             return Optional.empty();

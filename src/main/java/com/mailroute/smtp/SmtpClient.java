@@ -1,5 +1,6 @@
 package com.mailroute.smtp;
 
+import com.mailroute.format.LogText;
 import com.mailroute.routing.NextHop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,13 +110,10 @@ public final class SmtpClient implements AutoCloseable {
         return recipients.stream().map(r -> RecipientResult.failed(r, failure.reply(), failure.stage())).toList();
     }
 
-    /** One log line per attempt that failed for any recipient: host, stage and the verbatim reply on one line (DEBUG when all went). */
+    /** One log line per attempt: host, stage and the verbatim reply on one line; WARN when anything failed. */
     private static HopResult logged(String logContext, HopResult result) {
         long delivered = result.recipients().stream().filter(RecipientResult::delivered).count();
         boolean allDelivered = delivered == result.recipients().size();
-        if (allDelivered && !LOG.isDebugEnabled()) {
-            return result;   // the "delivered" line of each recipient says it all; this one adds detail for debugging
-        }
         StringBuilder line = new StringBuilder(logContext.isEmpty() ? "" : logContext + " ").append(result.hop()).append(" (").append(result.hop().source())
                 .append("): ").append(delivered).append('/').append(result.recipients().size()).append(" delivered")
                 .append(result.connectionReused() ? " on a reused connection" : "");
@@ -138,7 +136,7 @@ public final class SmtpClient implements AutoCloseable {
         result.recipients().stream().filter(RecipientResult::delivered).findFirst()
                 .ifPresent(r -> line.append("; end of data: ").append(oneLine(r.reply())));
         if (allDelivered) {
-            LOG.debug(line.toString());
+            LOG.info(line.toString());
         } else {
             LOG.warn(line.toString());
         }
@@ -146,7 +144,7 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     private static String oneLine(SmtpReply reply) {
-        return reply == null ? "(no reply)" : reply.text().replace("\r\n", " / ").replace("\n", " / ");
+        return reply == null ? "(no reply)" : LogText.oneLine(reply.text());
     }
 
     /** QUITs every pooled connection. */

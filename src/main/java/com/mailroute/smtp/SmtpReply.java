@@ -27,10 +27,6 @@ public record SmtpReply(int code, String enhancedStatus, String text) {
         return code >= 200 && code < 400;
     }
 
-    public boolean isTransient() {
-        return code >= 400 && code < 500;
-    }
-
     public boolean isPermanent() {
         return code >= 500;
     }

@@ -56,7 +56,7 @@ final class DataCommand extends ListenerCommand {
             return;
         } catch (IOException e) {
             String why = overTime.get() ? "the message took longer than mailroute.submission.command-timeout ("
-                    + com.mailroute.failure.Durations.format(server.config().commandTimeout()) + ")" : "connection lost or idle during DATA (" + e.getMessage() + ")";
+                    + com.mailroute.format.Durations.format(server.config().commandTimeout()) + ")" : "connection lost or idle during DATA (" + e.getMessage() + ")";
             LOG.warn("SMTP message from {} not received: {}; nothing was accepted", client(session, tx).describe(), why);
             throw new DropConnectionException(421, "4.4.2 " + server.config().hostName() + " Error: " + why + "; closing");
         } finally {

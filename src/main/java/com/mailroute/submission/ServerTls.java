@@ -15,7 +15,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import de.dentrassi.crypto.pem.PemKeyStoreProvider;
 
 /**

@@ -120,7 +120,7 @@ final class Sessions implements SessionHandler {
         }
         if (!open.isEmpty()) {
             LOG.warn("SMTP listener stopping with {} connection(s) still in a command after {}: they are cut off, nothing of theirs was accepted"
-                    + " unless they already had their 250", open.size(), com.mailroute.failure.Durations.format(grace));
+                    + " unless they already had their 250", open.size(), com.mailroute.format.Durations.format(grace));
         }
     }
 

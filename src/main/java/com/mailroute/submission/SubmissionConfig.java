@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 
 /** The SMTP submission listener's settings (mailroute.submission.*), checked together at startup. */
 public record SubmissionConfig(String host, int port, String hostName, long maxMessageSize, int maxRecipients, int maxConnections,

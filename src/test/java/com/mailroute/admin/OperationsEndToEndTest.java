@@ -72,6 +72,9 @@ class OperationsEndToEndTest {
             assertThat(value(m, "mailroute_sanitizer_fixes_total\\{fix=\"bare-lf\"}")).isEqualTo(3.0);
             assertThat(value(m, "mailroute_delivery_latency_seconds_count\\{domain=\"example.org\"}")).isEqualTo(2.0);
             assertThat(value(m, "mailroute_queue_depth\\{queue=\"mailroute.dead\"}")).isEqualTo(1.0);
+            // Camel's own route metrics, from the same registry
+            assertThat(value(m, "camel_exchanges_total\\{camelContext=\"mailroute\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"ingress-http\"}"))
+                    .isEqualTo(2.0);
         });
     }
 
@@ -86,6 +89,10 @@ class OperationsEndToEndTest {
         assertThat(h.get("checks").get("broker").asText()).isEqualTo("UP");
         assertThat(h.get("checks").get("routes").asText()).isEqualTo("UP");
         assertThat(h.get("checks").has("dns")).isTrue();
+        // the same checks are Camel health checks, seen by Camel's own health tooling
+        for (String id : new String[] {"broker", "routes", "dns", "dkim"}) {
+            assertThat(org.apache.camel.health.HealthCheckHelper.getHealthCheck(relay.camel(), id)).as(id).isNotNull();
+        }
     }
 
     @Test

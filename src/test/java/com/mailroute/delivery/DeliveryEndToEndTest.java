@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mailroute.testsupport.DeliveryRig;
 import com.mailroute.testsupport.RecordingSmtpServer;
 import com.mailroute.testsupport.RecordingSmtpServer.Transaction;
 import com.mailroute.testsupport.RelayUnderTest;
@@ -33,15 +35,14 @@ class DeliveryEndToEndTest {
 
     @TempDir
     Path data;
+    DeliveryRig rig;
     RecordingSmtpServer smtp;
     TestDnsServer dns;
     RelayUnderTest relay;
 
     @BeforeEach
     void start() {
-        smtp = new RecordingSmtpServer();
-        dns = TestDnsServer.start(String.join("\n",
-                "$TTL 60",
+        rig = new DeliveryRig(data,
                 "example.test. IN MX 10 mx.example.test.",
                 "mx.example.test. IN A 127.0.0.1",
                 "sender.test. IN MX 10 mx.example.test.",
@@ -52,27 +53,22 @@ class DeliveryEndToEndTest {
                 "nullmx.test. IN MX 0 .",
                 "broken.test. IN MX 10 mx.broken.test.",
                 "mx.broken.test. IN A 127.0.0.1",
-                "xn--bcher-kva.test. IN MX 10 mx.example.test.",
-                ""));
+                "xn--bcher-kva.test. IN MX 10 mx.example.test.");
+        smtp = rig.smtp();
+        dns = rig.dns();
         dns.servfail("broken.test.");
         relay = relay(Map.of());
     }
 
     private RelayUnderTest relay(Map<String, String> extra) {
-        java.util.HashMap<String, String> s = new java.util.HashMap<>(Map.of(
-                "mailroute.dns.servers", dns.address(),
-                "mailroute.smtp.port", String.valueOf(smtp.port()),
-                "mailroute.retry.schedule", "1s",
-                "mailroute.smtp.connect-timeout", "2s"));
+        Map<String, String> s = new HashMap<>(Map.of("mailroute.retry.schedule", "1s", "mailroute.smtp.connect-timeout", "2s"));
         s.putAll(extra);
-        return new RelayUnderTest(data, s).start();
+        return rig.start(s);
     }
 
     @AfterEach
     void stop() {
-        relay.stop();
-        smtp.close();
-        dns.close();
+        rig.close();
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import com.mailroute.testsupport.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import com.mailroute.testsupport.DkimVerifier;
 import com.mailroute.testsupport.DkimVerifier.Result;
 import com.mailroute.testsupport.TestKeys;

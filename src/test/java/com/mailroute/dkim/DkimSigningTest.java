@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import com.mailroute.admin.Metrics;
 import com.mailroute.mime.CapabilityAdapter;
 import com.mailroute.mime.SevenBitConverter;
@@ -54,7 +54,7 @@ class DkimSigningTest {
             return Instant.ofEpochSecond(now.getAndIncrement()); // every signature made gets its own t=
         }
     };
-    final Metrics metrics = new Metrics();
+    final Metrics metrics = new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
     final DkimSigning signing = new DkimSigning(keys, metrics, clock);
 
     @BeforeAll

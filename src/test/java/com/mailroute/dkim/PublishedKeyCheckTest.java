@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import com.mailroute.routing.DnsLookup;
 import com.mailroute.testsupport.TestDnsServer;
 import com.mailroute.testsupport.TestKeys;

@@ -67,7 +67,7 @@ class DsnBuilderTest {
         assertThat(dsn.getSubject()).isEqualTo("Undelivered Mail Returned to Sender");
         assertThat(dsn.getHeader("Auto-Submitted", ",")).isEqualTo("auto-replied");
         assertThat(dsn.getHeader("MIME-Version", ",")).isEqualTo("1.0");
-        assertThat(dsn.getHeader("Message-ID", ",")).matches("<[0-9a-f-]+\\.dsn@relay\\.example\\.net>");
+        assertThat(dsn.getHeader("Message-ID", ",")).matches("<[0-9a-f]{32}@relay\\.example\\.net>");
         assertThat(dsn.getSentDate()).isNotNull();
     }
 

@@ -131,7 +131,7 @@ class FailureClassifierTest {
 
         assertThat(c.verdict()).isEqualTo(Verdict.TRANSIENT);
         assertThat(c.enhancedStatus()).isEqualTo("4.4.2");
-        assertThat(c.reason()).contains("may have been delivered").contains("Connection reset by peer")
+        assertThat(c.reason()).contains("may have been delivered").contains("Connection reset / by peer")
                 .doesNotContain("\n");
     }
 

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mailroute.testsupport.DeliveryRig;
 import com.mailroute.testsupport.RecordingSmtpServer;
 import com.mailroute.testsupport.RecordingSmtpServer.Transaction;
 import com.mailroute.testsupport.RelayUnderTest;
@@ -38,38 +39,30 @@ class FailureHandlingEndToEndTest {
 
     @TempDir
     Path data;
+    DeliveryRig rig;
     RecordingSmtpServer smtp;
     TestDnsServer dns;
     RelayUnderTest relay;
 
     @BeforeEach
     void start() {
-        smtp = new RecordingSmtpServer();
-        dns = TestDnsServer.start(String.join("\n",
-                "$TTL 60",
+        rig = new DeliveryRig(data,
                 "qmail.test. IN MX 10 mx.qmail.test.",
                 "mx.qmail.test. IN A 127.0.0.1",
-                "sender.test. IN MX 10 mx.qmail.test.",
-                ""));
+                "sender.test. IN MX 10 mx.qmail.test.");
+        smtp = rig.smtp();
+        dns = rig.dns();
     }
 
     private RelayUnderTest relay(Map<String, String> extra) {
-        Map<String, String> s = new HashMap<>(Map.of(
-                "mailroute.dns.servers", dns.address(),
-                "mailroute.smtp.port", String.valueOf(smtp.port()),
-                "mailroute.retry.schedule", "1s,2s",
-                "mailroute.delay-warning", "0"));
+        Map<String, String> s = new HashMap<>(Map.of("mailroute.retry.schedule", "1s,2s", "mailroute.delay-warning", "0"));
         s.putAll(extra);
-        return new RelayUnderTest(data, s).start();
+        return rig.start(s);
     }
 
     @AfterEach
     void stop() {
-        if (relay != null) {
-            relay.stop();
-        }
-        smtp.close();
-        dns.close();
+        rig.close();
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.mailroute.MailRouteConfiguration;
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import com.mailroute.testsupport.RecordingSmtpServer;
 import com.mailroute.testsupport.RelayUnderTest;
 import org.apache.camel.CamelContext;
@@ -23,8 +23,7 @@ import org.junit.jupiter.api.Test;
  * CamelConfiguration: a file dropped in pickup/ reaches the next hop with the x-sender/x-receiver envelope.
  */
 @CamelMainTest(configurationClasses = PickupRouteCamelMainTest.Config.class, properties = {
-        "camel.main.routesIncludePattern=file:routes/ingress.camel.yaml,file:routes/delivery.camel.yaml,file:routes/admin.camel.yaml",
-        "camel.server.enabled=true", "camel.server.host=127.0.0.1", "camel.server.port=0"})
+        "camel.main.routesIncludePattern=file:routes/ingress.camel.yaml,file:routes/delivery.camel.yaml,file:routes/admin.camel.yaml"})
 class PickupRouteCamelMainTest {
     static final RecordingSmtpServer SMTP = new RecordingSmtpServer();
     static final Path DATA = tempDir();
@@ -34,6 +33,7 @@ class PickupRouteCamelMainTest {
         public Config() {
             super(Settings.of(Map.of(
                     "mailroute.data.dir", DATA.toString(),
+                    "mailroute.http.port", String.valueOf(RelayUnderTest.freePort()),
                     "mailroute.broker.port", String.valueOf(RelayUnderTest.freePort()),
                     "mailroute.console.port", String.valueOf(RelayUnderTest.freePort()),
                     "mailroute.submission.port", String.valueOf(RelayUnderTest.freePort()),

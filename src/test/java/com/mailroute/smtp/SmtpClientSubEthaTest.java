@@ -1,5 +1,6 @@
 package com.mailroute.smtp;
 
+import com.mailroute.testsupport.RecordingSmtpServer;
 import com.mailroute.routing.NextHop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,8 +45,8 @@ class SmtpClientSubEthaTest {
                 caps -> PreparedMessage.asIs(MESSAGE));
 
         assertThat(result.allDelivered()).isTrue();
-        assertThat(server.received).singleElement().satisfies(m -> {
-            assertThat(m.mailFrom()).isEqualTo("bounces@sender.test");
+        assertThat(server.received()).singleElement().satisfies(m -> {
+            assertThat(m.from()).isEqualTo("bounces@sender.test");
             assertThat(m.recipients()).containsExactly("r1@rcpt.test", "r2@rcpt.test");
             assertThat(new String(m.data(), StandardCharsets.US_ASCII)).isEqualTo(new String(MESSAGE, StandardCharsets.US_ASCII));
         });
@@ -59,9 +60,9 @@ class SmtpClientSubEthaTest {
         assertThat(first.allDelivered()).isTrue();
         assertThat(second.allDelivered()).isTrue();
         assertThat(second.connectionReused()).isTrue();
-        assertThat(server.received).hasSize(2);
-        assertThat(server.received.get(0).sessionId()).isEqualTo(server.received.get(1).sessionId());
-        assertThat(server.received.get(1).recipients()).containsExactly("r2@rcpt.test");
+        assertThat(server.received()).hasSize(2);
+        assertThat(server.received().get(0).sessionId()).isEqualTo(server.received().get(1).sessionId());
+        assertThat(server.received().get(1).recipients()).containsExactly("r2@rcpt.test");
     }
 
     @Test
@@ -69,7 +70,7 @@ class SmtpClientSubEthaTest {
         HopResult result = client.deliver(hop, "", List.of("r1@rcpt.test"), caps -> PreparedMessage.asIs(MESSAGE));
 
         assertThat(result.allDelivered()).isTrue();
-        assertThat(server.received).singleElement().satisfies(m -> assertThat(m.mailFrom()).isEmpty());
+        assertThat(server.received()).singleElement().satisfies(m -> assertThat(m.from()).isEmpty());
     }
 
     @Test
@@ -94,7 +95,7 @@ class SmtpClientSubEthaTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(server.received).hasSize(2);
-        assertThat(server.received.get(0).sessionId()).isNotEqualTo(server.received.get(1).sessionId());
+        assertThat(server.received()).hasSize(2);
+        assertThat(server.received().get(0).sessionId()).isNotEqualTo(server.received().get(1).sessionId());
     }
 }

@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import org.junit.jupiter.api.Test;
 
 /** The listener's settings: never an open relay by configuration, passwords only as hashes, one clear line per mistake. */
@@ -26,6 +26,10 @@ class SubmissionConfigTest {
         return Settings.of(m);
     }
 
+    static SubmissionConfig config(String... kv) {
+        return SubmissionConfig.from(settings(kv));
+    }
+
     @Test
     void defaultsShouldListenOnLoopback2525TrustingOnlyLoopback() {
         SubmissionConfig c = SubmissionConfig.from(settings());
@@ -39,7 +43,7 @@ class SubmissionConfigTest {
 
     @Test
     void aNonLoopbackAddressWithNobodyAllowedShouldRefuseToStart() {
-        assertThatThrownBy(() -> settings("mailroute.submission.host", "0.0.0.0"))
+        assertThatThrownBy(() -> config("mailroute.submission.host", "0.0.0.0"))
                 .isInstanceOf(Settings.SettingsException.class)
                 .hasMessage("invalid setting mailroute.submission.users=: required when the SMTP listener binds 0.0.0.0"
                         + " (mailroute.submission.host), which is not a loopback address: configure users (or trusted"
@@ -54,16 +58,16 @@ class SubmissionConfigTest {
 
     @Test
     void usersWithoutTlsShouldRefuseToStart() {
-        assertThatThrownBy(() -> settings("mailroute.submission.users", "app:" + HASH))
+        assertThatThrownBy(() -> config("mailroute.submission.users", "app:" + HASH))
                 .hasMessageStartingWith("invalid setting mailroute.submission.tls.cert=: required with mailroute.submission.users:"
                         + " AUTH is offered only after STARTTLS");
-        assertThatThrownBy(() -> settings("mailroute.submission.tls.cert", CERT))
+        assertThatThrownBy(() -> config("mailroute.submission.tls.cert", CERT))
                 .hasMessageStartingWith("invalid setting mailroute.submission.tls.key=: STARTTLS needs both");
     }
 
     @Test
     void aPasswordWhereItsHashBelongsShouldBeRefusedWithoutRepeatingIt() {
-        assertThatThrownBy(() -> settings("mailroute.submission.users", "app:hunter2", "mailroute.submission.tls.cert", CERT,
+        assertThatThrownBy(() -> config("mailroute.submission.users", "app:hunter2", "mailroute.submission.tls.cert", CERT,
                 "mailroute.submission.tls.key", KEY))
                 .hasMessage("invalid setting mailroute.submission.users=(not shown): the password of user 'app' is not a SHA-crypt hash"
                         + " ($5$... or $6$...); make one with: openssl passwd -6")
@@ -73,12 +77,12 @@ class SubmissionConfigTest {
     @Test
     void everyAddressAsATrustedNetworkShouldBeRefused() {
         for (String open : List.of("0.0.0.0/0", "::/0")) {
-            assertThatThrownBy(() -> settings("mailroute.submission.networks", "10.0.0.0/8," + open))
+            assertThatThrownBy(() -> config("mailroute.submission.networks", "10.0.0.0/8," + open))
                     .hasMessageEndingWith("'" + open + "' is every address: that would make the listener an open relay");
         }
-        assertThatThrownBy(() -> settings("mailroute.submission.networks", "office.example.com"))
+        assertThatThrownBy(() -> config("mailroute.submission.networks", "office.example.com"))
                 .hasMessageEndingWith("'office.example.com' is not an IP address or CIDR block (e.g. 10.0.0.0/8)");
-        assertThatThrownBy(() -> settings("mailroute.submission.networks", "10.0.0.0/33"))
+        assertThatThrownBy(() -> config("mailroute.submission.networks", "10.0.0.0/33"))
                 .hasMessageEndingWith("'10.0.0.0/33': the prefix must be 0 to 32");
     }
 

@@ -21,8 +21,8 @@ import org.subethamail.smtp.server.SMTPServer;
  */
 public final class RecordingSmtpServer implements AutoCloseable {
 
-    /** One accepted transaction, as the server saw it on the wire. */
-    public record Transaction(String from, List<String> recipients, byte[] data) {
+    /** One accepted transaction, as the server saw it on the wire; the session id tells connections apart. */
+    public record Transaction(String from, List<String> recipients, byte[] data, String sessionId) {
         public String text() {
             return new String(data, java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -151,7 +151,7 @@ public final class RecordingSmtpServer implements AutoCloseable {
                     rejected.incrementAndGet();
                     throw refuse;
                 }
-                received.add(new Transaction(from, List.copyOf(rcpts), data));
+                received.add(new Transaction(from, List.copyOf(rcpts), data, ctx.getSessionId()));
                 return null;
             }
 

@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.mailroute.MailRouteMain;
-import com.mailroute.Settings;
+import com.mailroute.settings.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 

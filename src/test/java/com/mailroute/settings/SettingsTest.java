@@ -1,4 +1,4 @@
-package com.mailroute;
+package com.mailroute.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -357,5 +357,15 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.load(Map.of("MAILROUTE_SMTP_PROT", "2525"), system(), noFile()))
                 .isInstanceOf(Settings.SettingsException.class)
                 .hasMessageStartingWith("invalid setting MAILROUTE_SMTP_PROT=2525: unknown environment variable");
+    }
+
+    @org.junit.jupiter.api.Test
+    void isLoopbackShouldKnowLoopbackLiteralsAndLocalhostWithoutAskingDns() {
+        for (String yes : new String[] {"127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost", "LOCALHOST"}) {
+            assertThat(Settings.isLoopback(yes)).as(yes).isTrue();
+        }
+        for (String no : new String[] {"0.0.0.0", "::", "192.0.2.10", "127.example.com", "relay.example.net", "[::]"}) {
+            assertThat(Settings.isLoopback(no)).as(no).isFalse();
+        }
     }
 }

@@ -1,4 +1,4 @@
-package com.mailroute.failure;
+package com.mailroute.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +19,9 @@ class DurationsTest {
             "500ms, PT0.5S",
             "0, PT0S",
             "0s, PT0S",
-            "' 10m ', PT10M"
+            "' 10m ', PT10M",
+            "1h30m, PT1H30M",
+            "5m12s, PT5M12S"
     })
     void parseShouldReadEveryUnit(String text, String expected) {
         assertThat(Durations.parse(text)).isEqualTo(Duration.parse(expected));
@@ -34,9 +36,9 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"PT0S, 0", "PT0.5S, 500ms", "PT1.5S, 1500ms", "PT30S, 30s", "PT90S, 90s", "PT5M, 5m",
-            "PT4H, 4h", "PT120H, 5d", "PT25H, 25h"})
-    void formatShouldUseTheLargestExactUnit(String duration, String expected) {
+    @CsvSource({"PT0S, 0", "PT0.5S, 500ms", "PT1.5S, 1s500ms", "PT30S, 30s", "PT90S, 1m30s", "PT5M, 5m", "PT5M12S, 5m12s",
+            "PT4H, 4h", "PT120H, 5d", "PT25H, 1d1h", "PT3H5M7S, 3h5m7s"})
+    void formatShouldWriteEachNonZeroUnitFromTheLargestDownAndParseShouldReadItBack(String duration, String expected) {
         assertThat(Durations.format(Duration.parse(duration))).isEqualTo(expected);
         assertThat(Durations.parse(expected)).isEqualTo(Duration.parse(duration));
     }

@@ -1,4 +1,4 @@
-package com.mailroute;
+package com.mailroute.settings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,8 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.mailroute.failure.Durations;
+import com.mailroute.format.Durations;
+import com.mailroute.routing.HostPort;
 import com.mailroute.failure.RetrySchedule;
 
 /**
@@ -157,11 +158,7 @@ public final class Settings {
             }
         }
         for (String server : dnsServers()) {
-            if (!server.matches("[0-9.]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*")) {
-                throw new SettingsException("mailroute.dns.servers", get("mailroute.dns.servers"), "'" + server
-                        + "' is not an IP address or ip:port (a DNS server given by name would itself need DNS)");
-            }
-            portInRange("mailroute.dns.servers", get("mailroute.dns.servers"), server);
+            dnsServer(server);
         }
         String httpHost = get("mailroute.http.host");
         if (!isLoopback(httpHost) && get("mailroute.api.token").isEmpty()) {
@@ -174,7 +171,6 @@ public final class Settings {
                     + brokerHost + " (mailroute.broker.host), which is not a loopback address: set mailroute.broker.user and mailroute.broker.password");
         }
         port("mailroute.submission.port");
-        com.mailroute.submission.SubmissionConfig.from(this);
         String helo = get("mailroute.helo-name");
         if (!helo.matches("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?")) {
             throw new SettingsException("mailroute.helo-name", helo, "not a host name");
@@ -310,18 +306,31 @@ public final class Settings {
         return m;
     }
 
+    /** A next hop as routing reads it (HostPort): a host name or IPv4 address, or [IPv6], with an optional port. */
     private void hostPort(String key) {
         String v = get(key);
-        if (!v.matches("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.\\-]+)(:\\d{1,5})?")) {
-            throw new SettingsException(key, v, "expected host or host:port (IPv6 as [addr]:port)");
+        try {
+            HostPort hop = HostPort.parse(v, 25);
+            boolean literal = v.strip().startsWith("[") ? HostPort.ipLiteral(hop.host()).isPresent() : hop.host().matches("[A-Za-z0-9.\\-]+");
+            if (!literal) {
+                throw new IllegalArgumentException("'" + hop.host() + "' is neither a host name nor an address");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(key, v, "expected host or host:port (IPv6 as [addr]:port): " + e.getMessage());
         }
-        portInRange(key, v, v);
     }
 
-    private static void portInRange(String key, String value, String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon > 0 && hostPort.indexOf(']') < colon && Integer.parseInt(hostPort.substring(colon + 1)) > 65535) {
-            throw new SettingsException(key, value, "port " + hostPort.substring(colon + 1) + " in '" + hostPort + "' is not a port number (0-65535)");
+    /** A DNS server as routing.DnsLookup reads it: an IP address, optionally with a port. */
+    private void dnsServer(String server) {
+        boolean address;
+        try {
+            address = HostPort.ipLiteral(HostPort.parse(server, 53).host()).isPresent();
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException("mailroute.dns.servers", get("mailroute.dns.servers"), e.getMessage());
+        }
+        if (!address) {
+            throw new SettingsException("mailroute.dns.servers", get("mailroute.dns.servers"), "'" + server
+                    + "' is not an IP address or ip:port (a DNS server given by name would itself need DNS)");
         }
     }
 
@@ -379,8 +388,25 @@ public final class Settings {
         return p;
     }
 
+    /**
+     * Whether a configured host is a loopback address: "localhost", 127.0.0.0/8 or ::1 (brackets allowed). Any other
+     * name is not, and no DNS is asked: a listener's safety must not depend on what a resolver answers.
+     */
     public static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+        String h = host.strip();
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        String bare = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+        byte[] address = org.xbill.DNS.Address.toByteArray(bare, org.xbill.DNS.Address.IPv4);
+        if (address == null) {
+            address = org.xbill.DNS.Address.toByteArray(bare, org.xbill.DNS.Address.IPv6);
+        }
+        try {
+            return address != null && InetAddress.getByAddress(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String machineName() {
