@@ -125,7 +125,8 @@ supports() { unzip -p "$JAR" mailroute-defaults.properties 2>/dev/null | grep -q
 start_relay() { # extra -D options...
   local opts=(-Dmailroute.data.dir="$work/data" -Dmailroute.http.port=$HTTP_PORT -Dmailroute.broker.port=$BROKER_PORT
     -Dmailroute.console.port=$CONSOLE_PORT -Dmailroute.relayhost=$SINK_MR -Dmailroute.helo-name=bench.test
-    -Dmailroute.routes.reload=false -Dmailroute.message.max-size=200MB)
+    -Dmailroute.routes.reload=false -Dmailroute.message.max-size=200MB
+    -Dmailroute.routes.dir="$work/none")   # the routes inside the jar: the build under test, not this checkout's routes/
   supports mailroute.submission.port && opts+=(-Dmailroute.submission.port=$SUBMISSION_PORT)
   # shellcheck disable=SC2086
   java $RELAY_OPTS "${opts[@]}" "$@" -jar "$JAR" >"$work/relay.log" 2>&1 &
