@@ -82,12 +82,11 @@ public final class DeliveryProcessor {
         this.maxInternalErrors = maxInternalErrors;
     }
 
-    /** One attempt in progress: the job as consumed and, once sent, what happened to each recipient. */
+    /** One attempt in progress: the job as it will be settled and, once sent, what happened to each recipient. */
     static final class Attempt {
-        final DeliveryJob job;
+        DeliveryJob job;
         final Instant startedAt;
         List<Outcome> outcomes = List.of();
-        boolean internalError;
 
         Attempt(DeliveryJob job, Instant startedAt) {
             this.job = job;
@@ -132,11 +131,12 @@ public final class DeliveryProcessor {
         Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
         try {
             attempt.outcomes = attempt(attempt.job);
+            attempt.job = attempt.job.withInternalErrors(0);
         } catch (RuntimeException e) {
             // A fault of ours must not loop on the broker or lose the job: it waits its turn like a transient failure,
             // and when it repeats on every attempt it is a bug, not bad luck: the job becomes a dead letter that says so.
-            attempt.internalError = true;
             DeliveryJob job = attempt.job.withInternalErrors(attempt.job.internalErrors() + 1);
+            attempt.job = job;
             boolean giveUp = job.internalErrors() >= maxInternalErrors;
             Classification c = giveUp
                     ? new Classification(Verdict.PERMANENT, "5.3.0", "MailRoute internal error on " + job.internalErrors()
@@ -152,8 +152,7 @@ public final class DeliveryProcessor {
     /** Decides every recipient's fate and leaves what must be written for the route's producers. */
     public void settle(Exchange exchange) {
         Attempt attempt = exchange.getProperty(ATTEMPT, Attempt.class);
-        DeliveryJob job = attempt.job.withInternalErrors(attempt.internalError ? attempt.job.internalErrors() + 1 : 0);
-        settle(exchange, job, attempt.outcomes, attempt.startedAt);
+        settle(exchange, attempt.job, attempt.outcomes, attempt.startedAt);
     }
 
     /** What happened to one recipient in this attempt, with the evidence. */

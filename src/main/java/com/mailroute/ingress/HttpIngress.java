@@ -43,10 +43,7 @@ public final class HttpIngress {
         }
         MessageAcceptor.Accepted a = acceptor.accept(s);
         // the queue id is hex digits: no JSON encoder needed on the hottest path
-        exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody("{\"id\":\"" + a.queueId() + "\"}");
+        respond(exchange, 202, "{\"id\":\"" + a.queueId() + "\"}");
     }
 
     public void reject(Exchange exchange) {
@@ -66,10 +63,14 @@ public final class HttpIngress {
     }
 
     static void respond(Exchange exchange, int status, ObjectNode json) {
+        respond(exchange, status, json.toString());
+    }
+
+    private static void respond(Exchange exchange, int status, String json) {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(json.toString());
+        exchange.getMessage().setBody(json);
     }
 
     /** Repeated ?to= parameters, each of which may also be a comma-separated list. */

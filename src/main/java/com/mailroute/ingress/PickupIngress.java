@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
@@ -21,6 +22,7 @@ public final class PickupIngress {
     private final Path badmail;
     private final int maxAttempts;
     private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
+    private final Set<String> waitingForBroker = ConcurrentHashMap.newKeySet();
 
     public PickupIngress(MessageAcceptor acceptor, Path badmail, int maxAttempts) {
         this.acceptor = acceptor;
@@ -33,7 +35,7 @@ public final class PickupIngress {
         MessageAcceptor.Accepted a = acceptor.accept(reader.read(file));
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         failedAttempts.remove(name);
-        failedAttempts.remove("broker:" + name);
+        waitingForBroker.remove(name);
         exchange.getMessage().setHeader("MailRouteId", a.queueId());
         LOG.info("pickup file {} accepted as id={}", exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY), a.queueId());
     }
@@ -56,7 +58,7 @@ public final class PickupIngress {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         String cause = AcceptFailure.describe(e);
         if (AcceptFailure.brokerUnavailable(e)) {
-            if (failedAttempts.putIfAbsent("broker:" + name, 1) == null) {
+            if (waitingForBroker.add(name)) {
                 LOG.warn("pickup file {} not accepted: the broker is unavailable ({}); it stays in pickup and is tried again", name, cause);
             }
             throw e;

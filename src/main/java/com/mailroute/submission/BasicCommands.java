@@ -12,8 +12,13 @@ final class BasicCommands {
     }
 
     static List<ListenerCommand> all(SubmissionServer server) {
-        return List.of(new Helo(server), new Rset(server), new Noop(server), new Quit(server), new Vrfy(server), new Expn(server),
-                new Help(server), new Bdat(server));
+        return List.of(new Helo(server), new Rset(server), new Quit(server), new Bdat(server),
+                new FixedReply("NOOP", "Do nothing.", server, 250, "2.0.0", "Ok"),
+                new FixedReply("VRFY", "Verify an address (not done: a relay cannot know).", server, 252, "2.5.2",
+                        "Cannot VRFY user, but will accept message and attempt delivery"),
+                new FixedReply("EXPN", "Not supported.", server, 502, "5.5.1", "EXPN not supported"),
+                new FixedReply("HELP", "This text.", server, 214, "2.0.0",
+                        "MailRoute SMTP submission: EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, RSET, NOOP, QUIT"));
     }
 
     static final class Helo extends ListenerCommand {
@@ -47,17 +52,6 @@ final class BasicCommands {
         }
     }
 
-    static final class Noop extends ListenerCommand {
-        Noop(SubmissionServer server) {
-            super("NOOP", "Do nothing.", server);
-        }
-
-        @Override
-        void run(String line, Session session) throws IOException {
-            reply(session, 250, "2.0.0", "Ok");
-        }
-    }
-
     static final class Quit extends ListenerCommand {
         Quit(SubmissionServer server) {
             super("QUIT", "Close the connection.", server);
@@ -70,36 +64,22 @@ final class BasicCommands {
         }
     }
 
-    static final class Vrfy extends ListenerCommand {
-        Vrfy(SubmissionServer server) {
-            super("VRFY", "Verify an address (not done: a relay cannot know).", server);
+    /** A command whose answer never changes. */
+    static final class FixedReply extends ListenerCommand {
+        private final int code;
+        private final String status;
+        private final String text;
+
+        FixedReply(String verb, String help, SubmissionServer server, int code, String status, String text) {
+            super(verb, help, server);
+            this.code = code;
+            this.status = status;
+            this.text = text;
         }
 
         @Override
         void run(String line, Session session) throws IOException {
-            reply(session, 252, "2.5.2", "Cannot VRFY user, but will accept message and attempt delivery");
-        }
-    }
-
-    static final class Expn extends ListenerCommand {
-        Expn(SubmissionServer server) {
-            super("EXPN", "Not supported.", server);
-        }
-
-        @Override
-        void run(String line, Session session) throws IOException {
-            reply(session, 502, "5.5.1", "EXPN not supported");
-        }
-    }
-
-    static final class Help extends ListenerCommand {
-        Help(SubmissionServer server) {
-            super("HELP", "This text.", server);
-        }
-
-        @Override
-        void run(String line, Session session) throws IOException {
-            reply(session, 214, "2.0.0", "MailRoute SMTP submission: EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA, RSET, NOOP, QUIT");
+            reply(session, code, status, text);
         }
     }
 
