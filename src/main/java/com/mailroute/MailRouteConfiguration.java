@@ -60,6 +60,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.StreamCachingStrategy;
+import com.mailroute.queue.LargeBodies;
+import com.mailroute.spool.Spool;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -73,6 +76,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
     private DkimSigning dkim;
+    private Spool spool;
 
     public MailRouteConfiguration(Settings settings) {
         this.settings = settings;
@@ -99,11 +103,14 @@ public class MailRouteConfiguration implements CamelConfiguration {
         Files.createDirectories(settings.dataDir().resolve("badmail"));
 
         Registry registry = context.getRegistry();
+        spool = spool(context);
+        registry.bind("spool", spool);
         EmbeddedBroker embedded = startEmbeddedBrokerUnlessExternal(context);
         ActiveMQConnectionFactory artemis = connectionFactory(embedded);
         registry.bind("artemisConnectionFactory", ConnectionFactory.class, artemis);
         JmsComponent jms = JmsComponent.jmsComponent(artemis);
         jms.setDestinationResolver(Queues.resolver());
+        jms.setMessageCreatedStrategy(new LargeBodies());   // spooled bodies go to the broker as streams
         context.addComponent("jms", jms);
         // HTTP and pickup commits run on many threads at once: a session each, kept for the next commit.
         CachingConnectionFactory producers = new CachingConnectionFactory(artemis);
@@ -117,6 +124,25 @@ public class MailRouteConfiguration implements CamelConfiguration {
         MessageAcceptor acceptor = ingress(registry, queue, metrics, submissionConfig);
         registry.bind("delivery", delivery(context, acceptor, metrics));
         admin(context, artemis, embedded, acceptor, metrics);
+    }
+
+    /**
+     * MailRoute's spool (data/spool) and Camel's stream cache (data/spool/camel, where Camel keeps large HTTP request
+     * bodies and large messages consumed from the broker): past mailroute.message.spool-threshold, bytes are in files,
+     * not in the heap, so memory does not grow with message size.
+     */
+    private Spool spool(CamelContext context) {
+        int threshold = Math.toIntExact(settings.size("mailroute.message.spool-threshold"));
+        Spool spool = new Spool(settings.dataDir().resolve("spool"), threshold);
+        int left = spool.clearLeftovers();
+        if (left > 0) {
+            LOG.info("spool: deleted {} scratch files left by the last run in {}", left, spool.dir());
+        }
+        StreamCachingStrategy streams = context.getStreamCachingStrategy();
+        streams.setSpoolEnabled(true);
+        streams.setSpoolDirectory(spool.dir().resolve("camel").toFile());
+        streams.setSpoolThreshold(threshold);
+        return spool;
     }
 
     private EmbeddedBroker startEmbeddedBrokerUnlessExternal(CamelContext context) throws Exception {
@@ -163,8 +189,9 @@ public class MailRouteConfiguration implements CamelConfiguration {
         registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail"),
                 settings.positiveInt("mailroute.pickup.max-attempts")));
         registry.bind("pickupReadLock", new PickupReadLock()); // configured by the pickup route's readLock* options
-        registry.bind("jmsIngress", new JmsIngress(acceptor, clock));
-        registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName())));
+        registry.bind("jmsIngress", new JmsIngress(acceptor, clock, spool));
+        registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName()), spool,
+                settings.size("mailroute.message.max-size")));
         submission(registry, acceptor, submissionConfig);
         return acceptor;
     }
@@ -177,7 +204,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
                 ServerTls.load(config.tlsCert(), config.tlsKey()); // a key that cannot be used stops startup now, with one line
             }
         }
-        registry.bind("smtp-submission", new SmtpSubmissionComponent(config));
+        registry.bind("smtp-submission", new SmtpSubmissionComponent(config, spool));
         registry.bind("smtpIngress", new SmtpIngress(acceptor));
     }
 
@@ -199,7 +226,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         HopSender hopSender = new HopSender(smtp, new SevenBitConverter(settings.bool("mailroute.mime.convert-signed")), dkim);
         DsnBuilder dsn = new DsnBuilder(settings.heloName(), settings.get("mailroute.postmaster"), settings.duration("mailroute.queue.max-lifetime"));
         return new DeliveryProcessor(resolver, hopSender, settings.retrySchedule(), settings.duration("mailroute.queue.max-lifetime"),
-                settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics, clock,
+                settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics, clock, spool,
                 settings.nonNegativeInt("mailroute.delivery.max-per-domain"), settings.positiveInt("mailroute.delivery.max-internal-errors"));
     }
 
@@ -207,7 +234,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
     private void admin(CamelContext context, ActiveMQConnectionFactory artemis, EmbeddedBroker embedded, MessageAcceptor acceptor,
                        Metrics metrics) throws Exception {
         Registry registry = context.getRegistry();
-        DeadLetterStore deadLetters = new DeadLetterStore(artemis);
+        DeadLetterStore deadLetters = new DeadLetterStore(artemis, spool);
         registry.bind("deadLetters", deadLetters);
         QueueStats stats = new QueueStats(artemis, embedded);
         metrics.queueDepth(Queues.OUTBOUND, () -> stats.depth(Queues.OUTBOUND));

@@ -23,6 +23,9 @@ import com.mailroute.ingress.MessageAcceptor;
 import com.mailroute.ingress.QueueIds;
 import com.mailroute.ingress.Submission;
 import com.mailroute.queue.DeliveryJob;
+import com.mailroute.queue.JmsBodies;
+import com.mailroute.spool.MessageBytes;
+import com.mailroute.spool.Spool;
 import com.mailroute.queue.JobQueue;
 import com.mailroute.queue.OutgoingMessages;
 import com.mailroute.routing.NextHop;
@@ -52,6 +55,8 @@ public final class DeliveryProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
     private static final Duration DOMAIN_BUSY_DELAY = Duration.ofSeconds(2);
     private static final int DSN_WHOLE_MESSAGE_LIMIT = 256 * 1024;
+    /** What a DSN returns of a large message: its header section, which is never near this long. */
+    private static final int HEADER_LIMIT = 256 * 1024;
 
     private final NextHopResolver resolver;
     private final HopSender hopSender;
@@ -62,13 +67,14 @@ public final class DeliveryProcessor {
     private final MessageAcceptor acceptor;
     private final DeliveryEvents metrics;
     private final Clock clock;
+    private final Spool spool;
     private final int maxPerDomain;
     private final int maxInternalErrors;
     private final Map<String, Semaphore> busyDomains = new ConcurrentHashMap<>();
 
     public DeliveryProcessor(NextHopResolver resolver, HopSender hopSender, RetrySchedule schedule, Duration maxLifetime,
                              Duration delayWarning, DsnBuilder dsn, MessageAcceptor acceptor, DeliveryEvents metrics, Clock clock,
-                             int maxPerDomain, int maxInternalErrors) {
+                             Spool spool, int maxPerDomain, int maxInternalErrors) {
         this.resolver = resolver;
         this.hopSender = hopSender;
         this.schedule = schedule;
@@ -78,6 +84,7 @@ public final class DeliveryProcessor {
         this.acceptor = acceptor;
         this.metrics = metrics;
         this.clock = clock;
+        this.spool = spool;
         this.maxPerDomain = maxPerDomain;
         this.maxInternalErrors = maxInternalErrors;
     }
@@ -99,7 +106,8 @@ public final class DeliveryProcessor {
      * counting an attempt and without holding this consumer) and sets {@value #POSTPONED}: the route skips the attempt.
      */
     public void begin(Exchange exchange) {
-        DeliveryJob job = DeliveryJob.fromHeaders(exchange.getMessage().getHeaders(), exchange.getMessage().getBody(byte[].class));
+        MessageBytes body = JmsBodies.of(exchange, spool);
+        DeliveryJob job = DeliveryJob.fromHeaders(exchange.getMessage().getHeaders(), body);
         // The job now lives in the attempt; a plain message instead of the consumed JMS one keeps the route's
         // producers from copying the consumed message into every message they send.
         exchange.setMessage(new DefaultMessage(exchange));
@@ -270,8 +278,9 @@ public final class DeliveryProcessor {
         }
         try {
             // Return the whole message only while it is small; a large one comes back as its headers.
-            byte[] report = dsn.build(job.sender(), job.queueId(), job.acceptedAt(), recipients, job.message(),
-                    job.message().length <= DSN_WHOLE_MESSAGE_LIMIT);
+            boolean whole = job.message().size() <= DSN_WHOLE_MESSAGE_LIMIT;
+            byte[] report = dsn.build(job.sender(), job.queueId(), job.acceptedAt(), recipients,
+                    whole ? job.message().toByteArray() : job.message().head(HEADER_LIMIT), whole);
             MessageAcceptor.Prepared p = acceptor.prepare(new Submission("internal", report, "", List.of(job.sender())));
             p.queued();
             LOG.info("dsn id={} ({}) for id={} sent to <{}>", p.queueId(), recipients.get(0).action(), job.queueId(), job.sender());

@@ -53,8 +53,9 @@ public final class HopSender {
         List<String> rcpts = job.recipients().stream().map(r -> MailAddress.parse(r).asciiAddress()).toList();
         String remote = hop.host() + " [" + hop.address().getHostAddress() + "]";
         // DKIM signs what the capability check prepared for this host: the bytes that really go on the wire.
-        MessagePreparer adapter = dkim.around(new CapabilityAdapter(job.message(), job.sender(), job.recipients(), converter, remote),
-                job.message(), "id=" + job.queueId() + " domain=" + job.domain() + " " + remote);
+        byte[] queued = job.message().toByteArray();
+        MessagePreparer adapter = dkim.around(new CapabilityAdapter(queued, job.sender(), job.recipients(), converter, remote),
+                queued, "id=" + job.queueId() + " domain=" + job.domain() + " " + remote);
         HopResult r = smtp.deliver(hop, sender, rcpts, adapter, "id=" + job.queueId() + " domain=" + job.domain() + " attempt=" + job.attempts());
         List<DeliveryProcessor.Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < job.recipients().size(); i++) {

@@ -1,5 +1,6 @@
 package com.mailroute.failure;
 
+import com.mailroute.spool.MessageBytes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ public record DeadLetter(String id, DeliveryJob job, int replyCode, String enhan
         return p;
     }
 
-    public static DeadLetter fromProperties(Map<String, Object> p, byte[] message) {
+    public static DeadLetter fromProperties(Map<String, Object> p, MessageBytes message) {
         DeliveryJob job = DeliveryJob.fromHeaders(p, message);
         return new DeadLetter(string(p, ID), job, (int) number(p, "ReplyCode", 0), string(p, "EnhancedStatus"), string(p, "Reply"),
                 string(p, "RemoteHost"), string(p, "Stage"), Instant.ofEpochMilli(number(p, "LastAttempt", 0)), string(p, "Reason"));

@@ -12,7 +12,9 @@ import java.util.Optional;
 import com.mailroute.broker.Queues;
 import com.mailroute.queue.DeliveryJob;
 import com.mailroute.queue.JobQueue;
-import jakarta.jms.BytesMessage;
+import com.mailroute.queue.JmsBodies;
+import com.mailroute.spool.MessageBytes;
+import com.mailroute.spool.Spool;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -31,35 +33,41 @@ public final class DeadLetterStore {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
 
     private final ConnectionFactory connectionFactory;
+    private final Spool spool;
 
-    public DeadLetterStore(ConnectionFactory connectionFactory) {
+    public DeadLetterStore(ConnectionFactory connectionFactory, Spool spool) {
         this.connectionFactory = connectionFactory;
+        this.spool = spool;
     }
 
+    /** The dead letters without their messages (which may be large). */
     public List<DeadLetter> list() {
-        return browse(null);
+        return browse(null, false);
     }
 
+    /** One dead letter with its message; the caller releases the message when it is done with it. */
     public Optional<DeadLetter> find(String id) {
-        return browse(selector(id)).stream().findFirst();
+        List<DeadLetter> found = browse(selector(id), true);
+        found.stream().skip(1).forEach(dl -> dl.job().message().release());
+        return found.stream().findFirst();
     }
 
     /** Moves the dead letter back into delivery as a fresh job (attempts and lifetime start again). */
     public List<DeadLetter> retry(String id, Instant now) {
-        return take(selector(id), (session, dl) -> {
+        return take(selector(id), true, (session, dl) -> {
             JobQueue.send(session, JobQueue.Outgoing.job(Queues.OUTBOUND, dl.job().fresh(now)));
             LOG.info("dead letter {} (id={} domain={}) retried: back in delivery for {}", dl.id(), dl.job().queueId(), dl.job().domain(), dl.recipients());
         });
     }
 
     public List<DeadLetter> delete(String id) {
-        return take(selector(id), (session, dl) ->
+        return take(selector(id), false, (session, dl) ->
                 LOG.info("dead letter {} (id={} domain={}) deleted", dl.id(), dl.job().queueId(), dl.job().domain()));
     }
 
     /** Removes dead letters whose last attempt is older than the cutoff; one log line each. */
     public List<DeadLetter> removeOlderThan(Instant cutoff) {
-        return take("LastAttempt < " + cutoff.toEpochMilli(), (session, dl) ->
+        return take("LastAttempt < " + cutoff.toEpochMilli(), false, (session, dl) ->
                 LOG.info("dead letter {} (id={} domain={} last attempt {}) removed: older than the retention", dl.id(), dl.job().queueId(),
                         dl.job().domain(), dl.lastAttempt()));
     }
@@ -68,7 +76,7 @@ public final class DeadLetterStore {
         void apply(Session session, DeadLetter deadLetter) throws JMSException;
     }
 
-    private List<DeadLetter> take(String selector, Action action) {
+    private List<DeadLetter> take(String selector, boolean withMessage, Action action) {
         List<DeadLetter> taken = new ArrayList<>();
         try (Connection c = connectionFactory.createConnection();
              Session s = c.createSession(true, Session.SESSION_TRANSACTED);
@@ -77,8 +85,12 @@ public final class DeadLetterStore {
             try {
                 Message m;
                 while ((m = consumer.receive(500)) != null) {
-                    DeadLetter dl = read(m);
-                    action.apply(s, dl);
+                    DeadLetter dl = read(m, withMessage ? spool : null);
+                    try {
+                        action.apply(s, dl);
+                    } finally {
+                        dl.job().message().release();
+                    }
                     taken.add(dl);
                 }
                 s.commit();
@@ -92,7 +104,7 @@ public final class DeadLetterStore {
         return taken;
     }
 
-    private List<DeadLetter> browse(String selector) {
+    private List<DeadLetter> browse(String selector, boolean withMessage) {
         List<DeadLetter> out = new ArrayList<>();
         try (Connection c = connectionFactory.createConnection();
              Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -100,7 +112,7 @@ public final class DeadLetterStore {
             c.start();
             Enumeration<?> e = browser.getEnumeration();
             while (e.hasMoreElements()) {
-                out.add(read((Message) e.nextElement()));
+                out.add(read((Message) e.nextElement(), withMessage ? spool : null));
             }
         } catch (JMSException e) {
             throw new IllegalStateException("dead letters unavailable: " + e.getMessage(), e);
@@ -108,16 +120,13 @@ public final class DeadLetterStore {
         return out;
     }
 
-    static DeadLetter read(Message m) throws JMSException {
+    /** A dead letter; with its message when a spool is given, else with an empty one. */
+    static DeadLetter read(Message m, Spool spool) throws JMSException {
         Map<String, Object> props = new HashMap<>();
         for (Object name : Collections.list(m.getPropertyNames())) {
             props.put(name.toString(), m.getObjectProperty(name.toString()));
         }
-        byte[] body = new byte[0];
-        if (m instanceof BytesMessage b) {
-            body = new byte[(int) b.getBodyLength()];
-            b.readBytes(body);
-        }
+        MessageBytes body = spool == null ? MessageBytes.of(new byte[0]) : JmsBodies.of(m, spool);
         return DeadLetter.fromProperties(props, body);
     }
 

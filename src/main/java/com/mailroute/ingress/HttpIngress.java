@@ -1,10 +1,13 @@
 package com.mailroute.ingress;
 
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
+import com.mailroute.spool.MessageBytes;
+import com.mailroute.spool.Spool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -19,25 +22,47 @@ public final class HttpIngress {
 
     private final MessageAcceptor acceptor;
     private final JsonMessageBuilder jsonBuilder;
+    private final Spool spool;
+    private final long maxSize;
 
-    public HttpIngress(MessageAcceptor acceptor, JsonMessageBuilder jsonBuilder) {
+    public HttpIngress(MessageAcceptor acceptor, JsonMessageBuilder jsonBuilder, Spool spool, long maxSize) {
         this.acceptor = acceptor;
         this.jsonBuilder = jsonBuilder;
+        this.spool = spool;
+        this.maxSize = maxSize;
     }
 
     public void accept(Exchange exchange) {
-        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(Locale.ROOT);
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        if (body == null) {
-            body = new byte[0];
+        MessageBytes body = body(exchange);
+        try {
+            accept(exchange, body);
+        } finally {
+            body.release();
         }
+    }
+
+    /** The request body, which Camel streams into its cache (a file past the spool threshold): spooled, never whole in the heap. */
+    private MessageBytes body(Exchange exchange) {
+        InputStream in = exchange.getMessage().getBody(InputStream.class);
+        if (in == null) {
+            return MessageBytes.of(new byte[0]);
+        }
+        try {
+            return spool.read(in, maxSize);
+        } catch (Spool.TooLargeException e) {
+            throw MessageShape.tooLarge(-1, maxSize);
+        }
+    }
+
+    private void accept(Exchange exchange, MessageBytes body) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(Locale.ROOT);
         Submission s;
         if (contentType.startsWith("message/rfc822")) {
             String from = exchange.getMessage().getHeader("from", String.class);
             List<String> to = values(exchange.getMessage().getHeader("to"));
             s = new Submission("http", body, from, to.isEmpty() ? null : to);
         } else if (contentType.startsWith("application/json")) {
-            s = jsonBuilder.build(body);
+            s = jsonBuilder.build(body.toByteArray());   // JSON is parsed in the heap; its size is limited like any message
         } else {
             throw new RejectedException("unsupported Content-Type '" + contentType + "': use message/rfc822 or application/json", 415);
         }

@@ -13,6 +13,7 @@ import com.mailroute.queue.DeliveryJob;
 import com.mailroute.queue.JobQueue;
 import com.mailroute.sanitize.MessageSanitizer;
 import com.mailroute.sanitize.SanitizedMessage;
+import com.mailroute.spool.MessageBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,11 @@ public final class MessageAcceptor {
             return queueId;
         }
 
+        /** Deletes the spool file of the sanitized copy, if it has one; call once its jobs are on the broker (or refused). */
+        public void release() {
+            jobs.stream().findFirst().ifPresent(j -> j.body().release());
+        }
+
         /** Counts and logs the message as queued; call once its jobs are committed (or are in the caller's transaction). */
         public Accepted queued() {
             onAccepted.accept(clean.report());
@@ -92,7 +98,11 @@ public final class MessageAcceptor {
     /** Checks, sanitizes and commits the message's jobs in one broker transaction of its own. */
     public Accepted accept(Submission s) {
         Prepared p = prepare(s);
-        queue.commit(p.jobs());
+        try {
+            queue.commit(p.jobs());
+        } finally {
+            p.release();
+        }
         return p.queued();
     }
 
@@ -100,7 +110,7 @@ public final class MessageAcceptor {
     public Prepared prepare(Submission s) {
         shape.check(s.raw(), maxSize);
         String queueId = QueueIds.next();
-        SanitizedMessage clean = sanitizer.sanitize(s.raw(), s.wayIn(), queueId, s.origin());
+        SanitizedMessage clean = sanitizer.sanitize(s.raw().toByteArray(), s.wayIn(), queueId, s.origin());
         // The envelope comes from the header section as the sanitizer read it (an mbox From line skipped, the
         // header ending at the first line that is not a field), so it agrees with what is sent.
         Envelope envelope = envelopes.read(s, clean.senderHeader());
@@ -111,7 +121,7 @@ public final class MessageAcceptor {
         for (Map.Entry<String, List<MailAddress>> e : envelope.byDomain().entrySet()) {
             List<String> rcpts = e.getValue().stream().map(MailAddress::address).toList();
             DeliveryJob job = new DeliveryJob(queueId, queueId + "." + (++n), envelope.sender(), rcpts, e.getKey(), now,
-                    s.wayIn(), 0, null, clean.report().toString(), false, 0, clean.bytes());
+                    s.wayIn(), 0, null, clean.report().toString(), false, 0, MessageBytes.of(clean.bytes()));
             JobQueue.Outgoing out = JobQueue.Outgoing.job(Queues.OUTBOUND, job);
             // Both forms of an IDN domain, and whether a local part needs an SMTPUTF8 next hop.
             out.properties().put("DomainUnicode", e.getValue().get(0).domain());

@@ -1,5 +1,7 @@
 package com.mailroute.ingress;
 
+import com.mailroute.spool.MessageBytes;
+
 /**
  * Checks a submission is a message at all before anything else looks at it: not empty, within the
  * size limit, and text, not binary data. Anything else is read as a message the way Postfix reads it
@@ -8,14 +10,20 @@ package com.mailroute.ingress;
  */
 public final class MessageShape {
 
-    public void check(byte[] raw, long maxSize) {
-        if (raw.length == 0) {
+    static RejectedException tooLarge(long size, long maxSize) {
+        return new RejectedException("message is " + (size > maxSize ? size + " bytes, " : "") + "larger than mailroute.message.max-size ("
+                + maxSize + " bytes)", 413);
+    }
+
+    public void check(MessageBytes message, long maxSize) {
+        if (message.size() == 0) {
             throw new RejectedException("empty message");
         }
-        if (raw.length > maxSize) {
-            throw new RejectedException("message is " + raw.length + " bytes, larger than mailroute.message.max-size (" + maxSize + " bytes)", 413);
+        if (message.size() > maxSize) {
+            throw tooLarge(message.size(), maxSize);
         }
-        int sample = Math.min(raw.length, 8192);
+        byte[] raw = message.head(8192);
+        int sample = raw.length;
         int control = 0;
         for (int i = 0; i < sample; i++) {
             int b = raw[i] & 0xFF;

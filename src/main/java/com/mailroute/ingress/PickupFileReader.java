@@ -1,5 +1,7 @@
 package com.mailroute.ingress;
 
+import com.mailroute.spool.MessageBytes;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +14,12 @@ import java.util.Locale;
  */
 public final class PickupFileReader {
 
-    public Submission read(byte[] file) {
+    /** Envelope lines are looked for in this much of the file's start. */
+    private static final int ENVELOPE_LIMIT = 64 * 1024;
+
+    /** The message after the envelope lines: a region of the file, not a copy of it. */
+    public Submission read(MessageBytes whole) {
+        byte[] file = whole.head(ENVELOPE_LIMIT);
         String sender = null;
         List<String> recipients = new ArrayList<>();
         int pos = 0;
@@ -36,7 +43,7 @@ public final class PickupFileReader {
             }
             pos = skipLineBreak(file, end);
         }
-        byte[] message = Arrays.copyOfRange(file, pos, file.length);
+        MessageBytes message = whole.after(pos);
         return new Submission("pickup", message, sender, recipients.isEmpty() ? null : recipients);
     }
 

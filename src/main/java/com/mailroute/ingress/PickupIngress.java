@@ -1,5 +1,7 @@
 package com.mailroute.ingress;
 
+import com.mailroute.spool.FileBytes;
+import com.mailroute.spool.MessageBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +33,7 @@ public final class PickupIngress {
     }
 
     public void accept(Exchange exchange) {
-        byte[] file = exchange.getMessage().getBody(byte[].class);
-        MessageAcceptor.Accepted a = acceptor.accept(reader.read(file));
+        MessageAcceptor.Accepted a = acceptor.accept(reader.read(file(exchange)));
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         failedAttempts.remove(name);
         waitingForBroker.remove(name);
@@ -76,16 +77,29 @@ public final class PickupIngress {
 
     private void moveToBadmail(Exchange exchange, String reason) {
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        byte[] file = exchange.getMessage().getBody(byte[].class);
         try {
             Files.createDirectories(badmail);
             Path target = freeName(name);
-            Files.write(target, file);
+            Files.copy(path(exchange), target);
             Files.writeString(target.resolveSibling(target.getFileName() + ".reason"), reason + "\n", StandardCharsets.UTF_8);
         } catch (IOException io) {
             // Leave the file in pickup rather than lose it.
             throw new UncheckedIOException("cannot move " + name + " to " + badmail + ": " + io.getMessage(), io);
         }
+    }
+
+    /** The pickup file itself, read in place: never whole into the heap. */
+    private static MessageBytes file(Exchange exchange) {
+        Path path = path(exchange);
+        try {
+            return new FileBytes(path, 0, Files.size(path), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read pickup file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path path(Exchange exchange) {
+        return Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
     }
 
     private Path freeName(String name) {

@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.spool.MessageBytes;
 import java.util.List;
 
 import com.mailroute.queue.JobQueue;
@@ -29,8 +30,8 @@ public final class SmtpIngress {
         @SuppressWarnings("unchecked")
         List<String> rcpts = exchange.getMessage().getHeader(SmtpSubmissionConsumer.RCPT_TO, List.class);
         String from = exchange.getMessage().getHeader(SmtpSubmissionConsumer.MAIL_FROM, "", String.class);
-        byte[] raw = exchange.getMessage().getBody(byte[].class);
-        MessageAcceptor.Accepted a = acceptor.accept(new Submission("smtp", raw == null ? new byte[0] : raw, from, rcpts,
+        MessageBytes raw = exchange.getMessage().getBody(MessageBytes.class);
+        MessageAcceptor.Accepted a = acceptor.accept(new Submission("smtp", raw == null ? MessageBytes.of(new byte[0]) : raw, from, rcpts,
                 new MessageSanitizer.Origin(client.receivedFrom(), client.protocol()), client.describe()));
         exchange.getMessage().setHeader(SmtpSubmissionConsumer.QUEUE_ID, a.queueId());
         exchange.getMessage().setHeader(SmtpSubmissionConsumer.SMTP_REPLY, "250 2.0.0 Ok: queued as " + a.queueId());

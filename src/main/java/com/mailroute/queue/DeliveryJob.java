@@ -6,13 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.mailroute.spool.MessageBytes;
+
 /**
  * One delivery job: one accepted message for the recipients of one domain. Travels on
- * mailroute.outbound as a BytesMessage (the message as queued) with the envelope in JMS properties.
+ * mailroute.outbound as a BytesMessage (the message as queued; a large one as an Artemis large message) with the
+ * envelope in JMS properties.
  */
 public record DeliveryJob(String queueId, String jobId, String sender, List<String> recipients, String domain,
                           Instant acceptedAt, String wayIn, int attempts, Instant firstAttempt, String sanitizeReport,
-                          boolean delayWarned, int internalErrors, byte[] message) {
+                          boolean delayWarned, int internalErrors, MessageBytes message) {
 
     public static final String QUEUE_ID = "MailRouteId";
     public static final String JOB_ID = "MailRouteJobId";
@@ -50,7 +53,7 @@ public record DeliveryJob(String queueId, String jobId, String sender, List<Stri
     }
 
     /** Rebuilds a job from the headers Camel's JMS consumer exposes. */
-    public static DeliveryJob fromHeaders(Map<String, Object> h, byte[] message) {
+    public static DeliveryJob fromHeaders(Map<String, Object> h, MessageBytes message) {
         String rcpt = string(h, RCPT_TO);
         return new DeliveryJob(string(h, QUEUE_ID), string(h, JOB_ID), string(h, MAIL_FROM),
                 rcpt.isEmpty() ? List.of() : Arrays.asList(rcpt.split(",")), string(h, DOMAIN),

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.mailroute.broker.Queues;
+import com.mailroute.spool.MessageBytes;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -25,7 +26,7 @@ public final class JobQueue {
     }
 
     /** A message to put on a queue, optionally scheduled for later delivery (Artemis scheduled delivery). */
-    public record Outgoing(String queue, byte[] body, Map<String, Object> properties, Duration delay) {
+    public record Outgoing(String queue, MessageBytes body, Map<String, Object> properties, Duration delay) {
         public static Outgoing job(String queue, DeliveryJob job) {
             return new Outgoing(queue, job.message(), job.properties(), Duration.ZERO);
         }
@@ -73,7 +74,7 @@ public final class JobQueue {
     /** Sends one message within the session's transaction; the caller commits. */
     public static void send(Session session, Outgoing o) throws JMSException {
         BytesMessage m = session.createBytesMessage();
-        m.writeBytes(o.body());
+        LargeBodies.write(m, o.body());
         for (Map.Entry<String, Object> e : o.properties().entrySet()) {
             m.setObjectProperty(e.getKey(), e.getValue());
         }

@@ -26,7 +26,7 @@ public final class OutgoingMessages {
 
     static Message of(CamelContext context, Clock clock, JobQueue.Outgoing o) {
         Message m = new DefaultMessage(context);
-        m.setBody(o.body());
+        LargeBodies.attach(m, o.body());
         for (Map.Entry<String, Object> e : o.properties().entrySet()) {
             m.setHeader(e.getKey(), e.getValue());
         }

@@ -1,5 +1,6 @@
 package com.mailroute.submission;
 
+import com.mailroute.spool.MessageBytes;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.List;
@@ -42,12 +43,12 @@ final class DataCommand extends ListenerCommand {
             return;
         }
         session.sendResponse("354 End data with <CR><LF>.<CR><LF>");
-        byte[] data;
+        MessageBytes data;
         AtomicBoolean overTime = new AtomicBoolean();
         ScheduledFuture<?> deadline = server.timer().schedule(() -> cutOff(session.getSocket(), overTime),
                 server.config().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            data = DataReader.read(session.getRawInput(), server.config().maxMessageSize());
+            data = DataReader.read(session.getRawInput(), server.config().maxMessageSize(), server.spool());
         } catch (DataReader.TooLarge e) {
             session.resetMailTransaction();
             LOG.warn("SMTP message from {} refused: {} bytes, larger than mailroute.message.max-size ({} bytes)", client(session, tx).describe(),

@@ -1,9 +1,11 @@
 package com.mailroute.submission;
 
+import com.mailroute.spool.MessageBytes;
+import com.mailroute.spool.Spool;
+import java.io.OutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 
 /**
  * Reads the message after 354. The data ends only at CRLF "." CRLF, and a leading dot is removed only at the
@@ -39,13 +41,18 @@ final class DataReader {
      * Reads up to and including the terminating CRLF.CRLF from a stream that supports mark/reset (the session's
      * buffered socket stream); past {@code max} bytes it reads on, discarding, to stay in step with the client.
      */
-    static byte[] read(InputStream in, long max) throws IOException, TooLarge {
+    static MessageBytes read(InputStream in, long max, Spool spool) throws IOException, TooLarge {
         if (!in.markSupported()) {
             throw new IllegalArgumentException("DataReader needs a stream with mark/reset");
         }
-        int limit = (int) Math.min(max, Integer.MAX_VALUE - 16);
-        byte[] out = new byte[Math.min(limit, 64 * 1024)];
-        int o = 0;
+        try (Spool.Sink out = spool.sink()) {
+            read(in, max, out);
+            return out.finish();
+        }
+    }
+
+    private static void read(InputStream in, long max, OutputStream out) throws IOException, TooLarge {
+        long limit = max;
         long total = 0;
         byte[] buf = new byte[BLOCK];
         int state = LINE_START;
@@ -55,11 +62,6 @@ final class DataReader {
             if (n == -1) {
                 throw new EOFException("connection closed before the <CRLF>.<CRLF> that ends the data");
             }
-            // A block adds at most n + 1 bytes (a CR held back from the previous block); never more than the limit.
-            int need = (int) Math.min(limit, (long) o + n + 1);
-            if (need > out.length) {
-                out = Arrays.copyOf(out, (int) Math.min(limit, Math.max(2L * out.length, need)));
-            }
             for (int i = 0; i < n; i++) {
                 if (state == MID) {
                     // the common case: copy the rest of the line up to its CR in one go
@@ -68,8 +70,7 @@ final class DataReader {
                         end++;
                     }
                     int copy = (int) Math.max(0, Math.min(end - i, limit - total));
-                    System.arraycopy(buf, i, out, o, copy);
-                    o += copy;
+                    out.write(buf, i, copy);
                     total += end - i;
                     i = end;
                     if (i == n) {
@@ -99,11 +100,11 @@ final class DataReader {
                             if (total > limit) {
                                 throw new TooLarge(total);
                             }
-                            return Arrays.copyOf(out, o);
+                            return;
                         }
                         // ".\r" then something else: the dot was stuffing, the CR is data
                         if (total++ < limit) {
-                            out[o++] = '\r';
+                            out.write('\r');
                         }
                         state = b == '\r' ? CR : MID;
                     }
@@ -111,7 +112,7 @@ final class DataReader {
                     default -> state = b == '\r' ? CR : MID;
                 }
                 if (total++ < limit) {
-                    out[o++] = b;
+                    out.write(b);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package com.mailroute.submission;
 
+import com.mailroute.spool.Spool;
 import java.util.Map;
 
 import org.apache.camel.Endpoint;
@@ -11,9 +12,16 @@ import org.apache.camel.support.DefaultComponent;
  */
 public final class SmtpSubmissionComponent extends DefaultComponent {
     private final SubmissionConfig config;
+    private final Spool spool;
 
-    public SmtpSubmissionComponent(SubmissionConfig config) {
+    public SmtpSubmissionComponent(SubmissionConfig config, Spool spool) {
         this.config = config;
+        this.spool = spool;
+    }
+
+    /** Where a large message's DATA is kept while it is accepted. */
+    Spool spool() {
+        return spool;
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class SmtpSubmissionConsumer extends DefaultConsumer implements Mes
             LOG.info("SMTP submission listener off (mailroute.submission.port=0)");
             return;
         }
-        server = new SubmissionServer(config, this);
+        server = new SubmissionServer(config, ((SmtpSubmissionComponent) getEndpoint().getComponent()).spool(), this);
         server.start();
     }
 

@@ -1,5 +1,6 @@
 package com.mailroute.submission;
 
+import com.mailroute.spool.Spool;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -25,14 +26,16 @@ public final class SubmissionServer {
 
     private final SubmissionConfig config;
     private final MessageSink sink;
+    private final Spool spool;
     private final ServerTls tls;
     private final Sessions sessions;
     private final ScheduledExecutorService timer;
     private final SMTPServer smtp;
 
-    public SubmissionServer(SubmissionConfig config, MessageSink sink) {
+    public SubmissionServer(SubmissionConfig config, Spool spool, MessageSink sink) {
         this.config = config;
         this.sink = sink;
+        this.spool = spool;
         this.tls = config.tls() ? ServerTls.load(config.tlsCert(), config.tlsKey()) : null;
         this.sessions = new Sessions(config.hostName(), config.maxConnections());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -81,6 +84,10 @@ public final class SubmissionServer {
     /** The port listened on (the one the system chose when configured as 0, for tests). */
     public int port() {
         return smtp.getPortAllocated();
+    }
+
+    Spool spool() {
+        return spool;
     }
 
     SubmissionConfig config() {

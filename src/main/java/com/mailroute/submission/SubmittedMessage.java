@@ -1,10 +1,11 @@
 package com.mailroute.submission;
 
+import com.mailroute.spool.MessageBytes;
 import java.net.InetAddress;
 import java.util.List;
 
 /** A message received over SMTP, handed to the accept step: envelope, the bytes after dot-unstuffing, and who sent it. */
-public record SubmittedMessage(String sender, List<String> recipients, byte[] data, Client client) {
+public record SubmittedMessage(String sender, List<String> recipients, MessageBytes data, Client client) {
 
     /**
      * The client: its address, the name it gave in HELO/EHLO, the protocol for the Received field

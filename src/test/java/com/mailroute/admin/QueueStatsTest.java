@@ -1,5 +1,6 @@
 package com.mailroute.admin;
 
+import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -65,6 +66,6 @@ class QueueStatsTest {
 
     private static DeliveryJob job(String domain) {
         return new DeliveryJob("Q1", "Q1.1", "a@x.test", List.of("r@" + domain), domain, Instant.now(), "http", 0, null, "clean", false, 0,
-                "Subject: x\r\n\r\nx\r\n".getBytes());
+                MessageBytes.of("Subject: x\r\n\r\nx\r\n".getBytes()));
     }
 }

@@ -1,5 +1,7 @@
 package com.mailroute.delivery;
 
+import com.mailroute.spool.Spool;
+import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class DeliveryProcessorInternalErrorTest {
     private static final Clock CLOCK = Clock.systemUTC();
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path SPOOL_DIR;
     private final DefaultCamelContext camel = new DefaultCamelContext();
 
     // A HopSender without an SMTP client fails with a NullPointerException on every attempt: a stand-in for a bug.
@@ -41,14 +45,14 @@ class DeliveryProcessorInternalErrorTest {
             new NextHopResolver(new DnsLookup(List.of("127.0.0.1:9"), Duration.ofSeconds(1), 10), Map.of(), "127.0.0.1:2525", 25),
             new HopSender(null, new SevenBitConverter(false), new DkimSigning(DkimKeys.none(), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK)), RetrySchedule.parse("5m"), Duration.ofDays(5), Duration.ZERO,
             new DsnBuilder("relay.test", "postmaster@relay.test"),
-            new MessageAcceptor(new MessageSanitizer("relay.test", CLOCK), null, 1 << 20, Set.of(), CLOCK), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK, 0, 3);
+            new MessageAcceptor(new MessageSanitizer("relay.test", CLOCK), null, 1 << 20, Set.of(), CLOCK), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK, new Spool(SPOOL_DIR, 1 << 20), 0, 3);
 
     @Test
     void aRepeatingInternalErrorShouldBeRetriedThenBecomeADeadLetterNamingTheException() {
         DeliveryJob job = new DeliveryJob("Q1", "Q1.1", "shop@sender.test", List.of("dylan@one.test"), "one.test", Instant.now(), "http",
-                0, null, "", false, 0, "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
+                0, null, "", false, 0, MessageBytes.of("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
 
-        Exchange first = attempt(job.properties(), job.message());
+        Exchange first = attempt(job.properties(), job.message().toByteArray());
         List<Message> again = first.getProperty(DeliveryProcessor.RESCHEDULED, List.class);
         assertThat(again).hasSize(1);
         assertThat(again.get(0).getHeader(DeliveryJob.INTERNAL_ERRORS)).isEqualTo(1);

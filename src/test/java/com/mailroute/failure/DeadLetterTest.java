@@ -1,5 +1,6 @@
 package com.mailroute.failure;
 
+import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ class DeadLetterTest {
     private static final Instant ACCEPTED = Instant.parse("2026-03-01T10:00:00Z");
     private static final Instant FIRST = Instant.parse("2026-03-01T10:00:01Z");
     private static final Instant LAST = Instant.parse("2026-03-01T10:35:01Z");
-    private static final byte[] MESSAGE = "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final MessageBytes MESSAGE = MessageBytes.of("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
     private static final String REPLY = "550-5.1.1 <bob@example.org>: Recipient address rejected:\r\n"
             + "550-5.1.1 User unknown in virtual mailbox table\r\n550 5.1.1 see https://example.org/bounce";
 

@@ -15,7 +15,7 @@ class EnvelopeReaderTest {
 
     /** These messages have a plain header section, so the whole message reads as its header. */
     private Envelope read(Submission s) {
-        return reader.read(s, s.raw());
+        return reader.read(s, s.raw().toByteArray());
     }
 
     private static Submission fromHeaders(String headers) {

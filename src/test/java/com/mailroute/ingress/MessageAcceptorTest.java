@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -229,7 +230,7 @@ class MessageAcceptorTest {
         String mbox = "From alice@example.com Sun Mar  1 09:00:00 2026\n" + MESSAGE.replace("\r\n", "\n");
         byte[] pickupFile = ("x-sender: alice@example.com\nx-receiver: zoe@example.com\n" + mbox).getBytes(StandardCharsets.UTF_8);
 
-        acceptor.accept(new PickupFileReader().read(pickupFile));
+        acceptor.accept(new PickupFileReader().read(MessageBytes.of(pickupFile)));
         assertThat(report.get().count(SanitizeReport.MBOX_FROM)).isEqualTo(1);
         acceptor.accept(submission("http", mbox));
 

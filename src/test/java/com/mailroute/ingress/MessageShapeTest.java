@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,12 +21,12 @@ class MessageShapeTest {
     void checkShouldAcceptAMessageStartingWithAHeaderField() {
         byte[] m = bytes("Subject: hello\r\n\r\nbody with tabs\tand ümlauts\r\n");
 
-        assertThatCode(() -> shape.check(m, m.length)).doesNotThrowAnyException();
+        assertThatCode(() -> shape.check(MessageBytes.of(m), m.length)).doesNotThrowAnyException();
     }
 
     @Test
     void checkShouldRefuseAnEmptyMessage() {
-        assertThatThrownBy(() -> shape.check(new byte[0], 1000))
+        assertThatThrownBy(() -> shape.check(MessageBytes.of(new byte[0]), 1000))
                 .isInstanceOf(RejectedException.class)
                 .hasMessage("empty message")
                 .satisfies(e -> assertThat(((RejectedException) e).httpStatus()).isEqualTo(400));
@@ -35,7 +36,7 @@ class MessageShapeTest {
     void checkShouldRefuseAMessageLargerThanTheLimitWith413() {
         byte[] m = bytes("Subject: x\r\n\r\n" + "a".repeat(100));
 
-        assertThatThrownBy(() -> shape.check(m, m.length - 1))
+        assertThatThrownBy(() -> shape.check(MessageBytes.of(m), m.length - 1))
                 .isInstanceOf(RejectedException.class)
                 .hasMessage("message is " + m.length + " bytes, larger than mailroute.message.max-size (" + (m.length - 1) + " bytes)")
                 .satisfies(e -> assertThat(((RejectedException) e).httpStatus()).isEqualTo(413));
@@ -45,7 +46,7 @@ class MessageShapeTest {
     void checkShouldAcceptAMessageOfExactlyTheLimit() {
         byte[] m = bytes("Subject: x\r\n\r\nbody\r\n");
 
-        assertThatCode(() -> shape.check(m, m.length)).doesNotThrowAnyException();
+        assertThatCode(() -> shape.check(MessageBytes.of(m), m.length)).doesNotThrowAnyException();
     }
 
     @Test
@@ -54,7 +55,7 @@ class MessageShapeTest {
         for (String text : new String[] {"Hello Bob,\r\nhow are you?\r\n", "From alice@example.com Tue Nov 24 12:00:00 2026\nSubject: x\n\nb\n",
                 "\r\nSubject: x\r\n", ": no name\r\n\r\n"}) {
             byte[] m = bytes(text);
-            assertThatCode(() -> shape.check(m, 1000)).as(text).doesNotThrowAnyException();
+            assertThatCode(() -> shape.check(MessageBytes.of(m), 1000)).as(text).doesNotThrowAnyException();
         }
     }
 
@@ -65,7 +66,7 @@ class MessageShapeTest {
         System.arraycopy(head, 0, m, 0, head.length);
         // the rest stays NUL bytes: far more than one in twenty control bytes
 
-        assertThatThrownBy(() -> shape.check(m, 1000))
+        assertThatThrownBy(() -> shape.check(MessageBytes.of(m), 1000))
                 .isInstanceOf(RejectedException.class)
                 .hasMessage("not a message: binary data (" + (200 - head.length) + " control bytes in the first 200)");
     }
@@ -74,7 +75,7 @@ class MessageShapeTest {
     void checkShouldRefuseBinaryDataWithoutAnyHeader() {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 0x0D};
 
-        assertThatThrownBy(() -> shape.check(png, 1000))
+        assertThatThrownBy(() -> shape.check(MessageBytes.of(png), 1000))
                 .isInstanceOf(RejectedException.class)
                 .hasMessage("not a message: binary data (4 control bytes in the first 12)");
     }

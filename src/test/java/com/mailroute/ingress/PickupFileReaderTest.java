@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -17,12 +18,12 @@ class PickupFileReaderTest {
     }
 
     private static String text(Submission s) {
-        return new String(s.raw(), StandardCharsets.UTF_8);
+        return new String(s.raw().toByteArray(), StandardCharsets.UTF_8);
     }
 
     @Test
     void readShouldTakeTheEnvelopeFromXSenderAndXReceiverAndRemoveThem() {
-        Submission s = reader.read(bytes("x-sender: alice@example.com\r\nx-receiver: bob@example.org\r\n" + MESSAGE));
+        Submission s = read(bytes("x-sender: alice@example.com\r\nx-receiver: bob@example.org\r\n" + MESSAGE));
 
         assertThat(s.wayIn()).isEqualTo("pickup");
         assertThat(s.sender()).isEqualTo("alice@example.com");
@@ -32,7 +33,7 @@ class PickupFileReaderTest {
 
     @Test
     void readShouldMatchTheLineNamesCaseInsensitively() {
-        Submission s = reader.read(bytes("X-Sender: alice@example.com\r\nX-RECEIVER: bob@example.org\r\n" + MESSAGE));
+        Submission s = read(bytes("X-Sender: alice@example.com\r\nX-RECEIVER: bob@example.org\r\n" + MESSAGE));
 
         assertThat(s.sender()).isEqualTo("alice@example.com");
         assertThat(s.recipients()).containsExactly("bob@example.org");
@@ -41,7 +42,7 @@ class PickupFileReaderTest {
 
     @Test
     void readShouldStripAngleBrackets() {
-        Submission s = reader.read(bytes("x-sender: <alice@example.com>\r\nx-receiver:<bob@example.org>\r\n" + MESSAGE));
+        Submission s = read(bytes("x-sender: <alice@example.com>\r\nx-receiver:<bob@example.org>\r\n" + MESSAGE));
 
         assertThat(s.sender()).isEqualTo("alice@example.com");
         assertThat(s.recipients()).containsExactly("bob@example.org");
@@ -49,14 +50,14 @@ class PickupFileReaderTest {
 
     @Test
     void readShouldTurnAnEmptyBracketSenderIntoTheNullReversePath() {
-        Submission s = reader.read(bytes("x-sender: <>\r\nx-receiver: bob@example.org\r\n" + MESSAGE));
+        Submission s = read(bytes("x-sender: <>\r\nx-receiver: bob@example.org\r\n" + MESSAGE));
 
         assertThat(s.sender()).isEmpty();
     }
 
     @Test
     void readShouldCollectSeveralReceiverLinesAndCommaLists() {
-        Submission s = reader.read(bytes("x-sender: alice@example.com\r\n"
+        Submission s = read(bytes("x-sender: alice@example.com\r\n"
                 + "x-receiver: <bob@example.org>, carol@example.net\r\n"
                 + "x-receiver: dave@example.com\r\n"
                 + "x-receiver: ,\r\n" + MESSAGE));
@@ -69,7 +70,7 @@ class PickupFileReaderTest {
     void readShouldAcceptLfOnlyLineEnds() {
         String lfMessage = "From: alice@example.com\nTo: bob@example.org\n\nbody\n";
 
-        Submission s = reader.read(bytes("x-sender: alice@example.com\nx-receiver: bob@example.org\n" + lfMessage));
+        Submission s = read(bytes("x-sender: alice@example.com\nx-receiver: bob@example.org\n" + lfMessage));
 
         assertThat(s.sender()).isEqualTo("alice@example.com");
         assertThat(s.recipients()).containsExactly("bob@example.org");
@@ -80,9 +81,9 @@ class PickupFileReaderTest {
     void readShouldLeaveAFileWithoutEnvelopeLinesUnchanged() {
         byte[] file = bytes(MESSAGE);
 
-        Submission s = reader.read(file);
+        Submission s = read(file);
 
-        assertThat(s.raw()).isEqualTo(file);
+        assertThat(s.raw().toByteArray()).isEqualTo(file);
         assertThat(s.sender()).isNull();
         assertThat(s.recipients()).isNull();
         assertThat(s.hasExplicitRecipients()).isFalse();
@@ -92,7 +93,7 @@ class PickupFileReaderTest {
     void readShouldOnlyConsumeLeadingEnvelopeLines() {
         String body = "From: alice@example.com\r\nX-Receiver: not-envelope@example.org\r\n\r\nbody\r\n";
 
-        Submission s = reader.read(bytes("x-receiver: bob@example.org\r\n" + body));
+        Submission s = read(bytes("x-receiver: bob@example.org\r\n" + body));
 
         assertThat(s.recipients()).containsExactly("bob@example.org");
         assertThat(s.sender()).isNull();
@@ -107,7 +108,7 @@ class PickupFileReaderTest {
         System.arraycopy(envelope, 0, file, 0, envelope.length);
         System.arraycopy(message, 0, file, envelope.length, message.length);
 
-        assertThat(reader.read(file).raw()).isEqualTo(message);
+        assertThat(read(file).raw().toByteArray()).isEqualTo(message);
     }
 
     @Test
@@ -118,10 +119,14 @@ class PickupFileReaderTest {
         System.arraycopy(bom, 0, file, 0, bom.length);
         System.arraycopy(rest, 0, file, bom.length, rest.length);
 
-        Submission s = reader.read(file);
+        Submission s = read(file);
 
         assertThat(s.sender()).isEqualTo("a@example.com");
         assertThat(s.recipients()).containsExactly("b@example.org");
         assertThat(text(s)).isEqualTo(MESSAGE);
+    }
+
+    private Submission read(byte[] file) {
+        return reader.read(MessageBytes.of(file));
     }
 }

@@ -1,5 +1,6 @@
 package com.mailroute.mime;
 
+import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -41,7 +42,7 @@ class MalformedMailPropertiesTest {
             MalformedMessages.Sample sample = MalformedMessages.malformed(random);
             SanitizedMessage clean;
             try {
-                shape.check(sample.raw(), 35L << 20);
+                shape.check(MessageBytes.of(sample.raw()), 35L << 20);
                 clean = sanitizer.sanitize(sample.raw(), "http", "T1");
             } catch (RejectedException refused) {
                 assertThat(refused.getMessage()).as("reason").isNotBlank();

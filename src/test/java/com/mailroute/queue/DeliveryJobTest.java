@@ -1,5 +1,6 @@
 package com.mailroute.queue;
 
+import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class DeliveryJobTest {
 
     private static final Instant ACCEPTED = Instant.parse("2026-03-01T10:00:00.123Z");
-    private static final byte[] MESSAGE = "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final MessageBytes MESSAGE = MessageBytes.of("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
 
     private static DeliveryJob job() {
         return new DeliveryJob("19C8A1B2C3D4E5F6", "19C8A1B2C3D4E5F6.2", "alice@example.com",

@@ -1,5 +1,9 @@
 package com.mailroute.submission;
 
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import com.mailroute.spool.Spool;
+import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,6 +27,9 @@ import org.subethamail.smtp.internal.io.DotUnstuffingInputStream;
  * and enforces the size limit while staying in step.
  */
 class DataReaderTest {
+    @TempDir
+    Path spoolDir;
+
 
     @Test
     void shouldAgreeWithSubEthaSmtpsStreamsOnRandomInputs() throws Exception {
@@ -40,7 +47,7 @@ class DataReaderTest {
             InputStream mine = new BufferedInputStream(new ByteArrayInputStream(input), 8192);
             InputStream theirs = new BufferedInputStream(new ByteArrayInputStream(input), 8192);
             byte[] expected = new DotUnstuffingInputStream(new DotTerminatedInputStream(theirs)).readAllBytes();
-            byte[] actual = DataReader.read(mine, Long.MAX_VALUE);
+            byte[] actual = read(mine, Long.MAX_VALUE);
             String context = "seed " + seed + " round " + round + " input " + HexFormat.of().formatHex(input, 0, Math.min(input.length, 200));
             assertThat(actual).as(context).isEqualTo(expected);
             assertThat(mine.readAllBytes()).as("bytes left after the data, " + context).isEqualTo(theirs.readAllBytes());
@@ -50,28 +57,28 @@ class DataReaderTest {
     @Test
     void shouldEndOnlyAtCrLfDotCrLfAndLeaveThePipelinedCommandsUnread() throws Exception {
         InputStream in = stream("Subject: s\r\n\r\na\n.\nb\r.\rc\n.\r\nd\r\n..e\r\n.\r\nMAIL FROM:<x@example.com>\r\n");
-        assertThat(new String(DataReader.read(in, 1000), StandardCharsets.US_ASCII))
+        assertThat(new String(read(in, 1000), StandardCharsets.US_ASCII))
                 .isEqualTo("Subject: s\r\n\r\na\n.\nb\r.\rc\n.\r\nd\r\n.e\r\n");
         assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("MAIL FROM:<x@example.com>\r\n");
     }
 
     @Test
     void aDotAtTheStartOfTheDataShouldBeUnstuffedAndALoneOneBeEmptyData() throws Exception {
-        assertThat(new String(DataReader.read(stream("..a\r\n.\r\n"), 100), StandardCharsets.US_ASCII)).isEqualTo(".a\r\n");
-        assertThat(DataReader.read(stream(".\r\n"), 100)).isEmpty();
+        assertThat(new String(read(stream("..a\r\n.\r\n"), 100), StandardCharsets.US_ASCII)).isEqualTo(".a\r\n");
+        assertThat(read(stream(".\r\n"), 100)).isEmpty();
     }
 
     @Test
     void overTheLimitShouldReadToTheEndThenRefuse() throws Exception {
         InputStream in = stream("x".repeat(50_000) + "\r\n.\r\nQUIT\r\n");
-        assertThatThrownBy(() -> DataReader.read(in, 1000)).isInstanceOf(DataReader.TooLarge.class).hasMessage("50002");
+        assertThatThrownBy(() -> read(in, 1000)).isInstanceOf(DataReader.TooLarge.class).hasMessage("50002");
         assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("QUIT\r\n");
-        assertThat(DataReader.read(stream("1234567890\r\n.\r\n"), 12)).hasSize(12);
+        assertThat(read(stream("1234567890\r\n.\r\n"), 12)).hasSize(12);
     }
 
     @Test
     void aConnectionClosedBeforeTheEndShouldBeAnError() {
-        assertThatThrownBy(() -> DataReader.read(stream("Subject: s\r\n\r\nno end\r\n.\n"), 1000)).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> read(stream("Subject: s\r\n\r\nno end\r\n.\n"), 1000)).isInstanceOf(EOFException.class);
     }
 
     private static InputStream stream(String s) {
@@ -83,5 +90,15 @@ class DataReaderTest {
         o.write(a);
         o.write(b);
         return o.toByteArray();
+    }
+
+    /** Through a spool that keeps only 1 KiB in the heap, so long data also takes the spool-file path. */
+    private byte[] read(InputStream in, long max) throws Exception {
+        MessageBytes data = DataReader.read(in, max, new Spool(spoolDir, 1024));
+        try {
+            return data.toByteArray();
+        } finally {
+            data.release();
+        }
     }
 }

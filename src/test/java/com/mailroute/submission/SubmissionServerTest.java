@@ -1,5 +1,7 @@
 package com.mailroute.submission;
 
+import org.junit.jupiter.api.io.TempDir;
+import com.mailroute.spool.Spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,6 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * addresses is tested in ClientPolicyTest).
  */
 class SubmissionServerTest {
+    @TempDir
+    Path spoolDir;
     static final String PASSWORD = "s3cret pass";
     static final String HASH = "$6$testsalt$grUzJj6qt8WAnyqgh.MVvFJNyV8k88ZKKfbhqtmmmYERJiHXNih24QxG8kVuUt8ls4lCti8e7J0cDV5CU1MoM0";
     static final String MESSAGE = "From: App <app@example.com>\r\nTo: dylan@example.org\r\nSubject: hello\r\n\r\nDear Dylan,\r\n";
@@ -43,7 +47,7 @@ class SubmissionServerTest {
     }
 
     SmtpWire start(SubmissionConfig config) throws Exception {
-        server = new SubmissionServer(config, m -> {
+        server = new SubmissionServer(config, new Spool(spoolDir, 1 << 20), m -> {
             received.add(m);
             return answer.apply(m);
         });
@@ -92,7 +96,7 @@ class SubmissionServerTest {
         SubmittedMessage m = received.get(0);
         assertThat(m.sender()).isEqualTo("app@example.com");
         assertThat(m.recipients()).containsExactly("dylan@example.org", "Carol@example.net");
-        assertThat(new String(m.data(), StandardCharsets.US_ASCII)).isEqualTo(MESSAGE.replace("\r\nDear", "\r\n.leading dot\r\nDear"));
+        assertThat(new String(m.data().toByteArray(), StandardCharsets.US_ASCII)).isEqualTo(MESSAGE.replace("\r\nDear", "\r\n.leading dot\r\nDear"));
         assertThat(m.client().protocol()).isEqualTo("ESMTP");
         assertThat(m.client().receivedFrom()).isEqualTo("client.example ([127.0.0.1])");
         assertThat(m.client().user()).isNull();
@@ -263,7 +267,7 @@ class SubmissionServerTest {
             assertThat(c.send("NOOP")).isEqualTo("250 2.0.0 Ok");
         }
         assertThat(received).hasSize(1);
-        String data = new String(received.get(0).data(), StandardCharsets.US_ASCII);
+        String data = new String(received.get(0).data().toByteArray(), StandardCharsets.US_ASCII);
         assertThat(data).startsWith(MESSAGE + "first part").endsWith(smuggled);
         assertThat(received.get(0).recipients()).containsExactly("dylan@example.org");
     }

@@ -1,0 +1,209 @@
+package com.mailroute.spool;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where messages too large for the heap wait while MailRoute works on them: up to {@link #heapLimit()} bytes a
+ * message stays in the heap, past it the bytes go to a file in the spool directory. Spool files are scratch
+ * space, never the only copy of accepted mail (that is on the broker), so leftovers of a crash are deleted at start.
+ */
+public final class Spool {
+    private final Path dir;
+    private final int heapLimit;
+
+    public Spool(Path dir, int heapLimit) {
+        this.dir = dir;
+        this.heapLimit = heapLimit;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the spool directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int heapLimit() {
+        return heapLimit;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The stream's bytes, read to its end (the stream is closed). */
+    public MessageBytes read(InputStream in, long maxSize) throws TooLargeException {
+        try (in; Sink sink = sink(maxSize)) {
+            in.transferTo(sink);
+            return sink.finish();
+        } catch (TooLargeException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot spool the message: " + e.getMessage(), e);
+        }
+    }
+
+    /** An output stream that keeps what is written in the heap up to the limit, then in a spool file. */
+    public Sink sink(long maxSize) {
+        return new Sink(maxSize);
+    }
+
+    /** A sink without a size limit, for what MailRoute itself writes (converted or repaired copies). */
+    public Sink sink() {
+        return new Sink(Long.MAX_VALUE);
+    }
+
+    /**
+     * The bytes as a file a parser can map (Angus Mail's SharedFileInputStream): the same file when they already
+     * are one, else a new spool file (owned: release it).
+     */
+    public FileBytes toFile(MessageBytes bytes) {
+        if (bytes instanceof FileBytes f) {
+            return f;
+        }
+        try (Sink sink = new Sink(Long.MAX_VALUE, true)) {
+            bytes.writeTo(sink);
+            return (FileBytes) sink.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot spool the message: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes spool files left by a process that died while working on them. */
+    public int clearLeftovers() {
+        int n = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.spool")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+                n++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear the spool directory " + dir + ": " + e.getMessage(), e);
+        }
+        return n;
+    }
+
+    /** Space left for spool files, in bytes. */
+    public long usableSpace() {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;   // cannot tell: let the write itself fail with the reason
+        }
+    }
+
+    /** More bytes than allowed were written; the caller refuses the message with {@link #limit()}. */
+    public static final class TooLargeException extends IOException {
+        private final long limit;
+
+        TooLargeException(long limit) {
+            super("larger than " + limit + " bytes");
+            this.limit = limit;
+        }
+
+        public long limit() {
+            return limit;
+        }
+    }
+
+    /** Collects a message; {@link #finish()} hands it over (a spool file is then the caller's to release). */
+    public final class Sink extends OutputStream {
+        private final long maxSize;
+        private ByteArrayOutputStream heap = new ByteArrayOutputStream();
+        private Path file;
+        private OutputStream fileOut;
+        private long size;
+        private boolean finished;
+
+        private Sink(long maxSize) {
+            this(maxSize, false);
+        }
+
+        private Sink(long maxSize, boolean toFile) {
+            this.maxSize = maxSize;
+            if (toFile) {
+                spill();
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (fileOut == null && size < heapLimit && size < maxSize) {
+                heap.write(b);   // SMTP DATA writes line ends byte by byte
+                size++;
+            } else {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (size + len > maxSize) {
+                throw new TooLargeException(maxSize);
+            }
+            size += len;
+            if (fileOut == null && heap.size() + len > heapLimit) {
+                spill();
+            }
+            if (fileOut != null) {
+                fileOut.write(b, off, len);
+            } else {
+                heap.write(b, off, len);
+            }
+        }
+
+        private void spill() {
+            try {
+                file = Files.createTempFile(dir, "msg-", ".spool");
+                fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
+                if (heap != null) {
+                    heap.writeTo(fileOut);
+                }
+                heap = null;
+            } catch (IOException e) {
+                discard();
+                throw new UncheckedIOException("cannot write a spool file in " + dir + ": " + e.getMessage(), e);
+            }
+        }
+
+        public long size() {
+            return size;
+        }
+
+        /** The bytes written; once finished, the sink no longer deletes its file on close. */
+        public MessageBytes finish() throws IOException {
+            finished = true;
+            if (fileOut == null) {
+                return new HeapBytes(heap.toByteArray());
+            }
+            fileOut.close();
+            return new FileBytes(file, 0, size, true);
+        }
+
+        /** Without {@link #finish()} (an error on the way), the spool file is deleted. */
+        @Override
+        public void close() {
+            if (!finished) {
+                discard();
+            }
+        }
+
+        private void discard() {
+            try {
+                if (fileOut != null) {
+                    fileOut.close();
+                }
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException ignored) {
+                // the leftover is cleared at the next start
+            }
+        }
+    }
+}
