@@ -1,5 +1,7 @@
 package com.mailroute.admin;
 
+import com.mailroute.spool.MessageBytes;
+import org.apache.camel.support.SynchronizationAdapter;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +37,15 @@ public final class AdminApi {
             e.getMessage().getHeaders().clear();
             e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
             e.getMessage().setHeader(Exchange.CONTENT_TYPE, "message/rfc822");
-            e.getMessage().setBody(dl.get().job().message());
+            MessageBytes message = dl.get().job().message();
+            // A large one is streamed from its spool file, which goes once the response is written.
+            e.getMessage().setBody(message.inHeap() ? message.toByteArray() : message.open());
+            e.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    message.release();
+                }
+            });
         }
     }
 

@@ -20,6 +20,8 @@ class PickupIngressFailureTest {
 
     @TempDir
     Path badmail;
+    @TempDir
+    Path pickup;
     private final DefaultCamelContext camel = new DefaultCamelContext();
 
     @Test
@@ -48,10 +50,12 @@ class PickupIngressFailureTest {
         assertThat(badmail).isEmptyDirectory();
     }
 
-    private Exchange failedWith(Exception e) {
+    private Exchange failedWith(Exception e) throws Exception {
+        Path file = Files.write(pickup.resolve("m1.eml"), FILE);
         Exchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setBody(FILE);
+        exchange.getMessage().setBody(file.toFile());
         exchange.getMessage().setHeader(Exchange.FILE_NAME_ONLY, "m1.eml");
+        exchange.getMessage().setHeader(Exchange.FILE_PATH, file.toString());
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
         return exchange;
     }
