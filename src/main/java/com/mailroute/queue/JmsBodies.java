@@ -64,9 +64,14 @@ public final class JmsBodies {
             b.readBytes(body);
             return MessageBytes.of(body);
         }
-        try (Spool.Sink sink = spool.sink()) {
-            b.setObjectProperty(SAVE_STREAM, sink);
-            return sink.finish();
+        try {
+            return spool.write(out -> {
+                try {
+                    b.setObjectProperty(SAVE_STREAM, out);   // returns once the whole body is written
+                } catch (JMSException e) {
+                    throw new java.io.IOException(e.getMessage(), e);
+                }
+            });
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot spool a large message: " + e.getMessage(), e);
         }

@@ -38,9 +38,8 @@ public final class Spool {
 
     /** The stream's bytes, read to its end (the stream is closed). */
     public MessageBytes read(InputStream in, long maxSize) throws TooLargeException {
-        try (in; Sink sink = sink(maxSize)) {
-            in.transferTo(sink);
-            return sink.finish();
+        try (in) {
+            return write(in::transferTo, maxSize);
         } catch (TooLargeException e) {
             throw e;
         } catch (IOException e) {
@@ -48,14 +47,39 @@ public final class Spool {
         }
     }
 
-    /** An output stream that keeps what is written in the heap up to the limit, then in a spool file. */
-    public Sink sink(long maxSize) {
-        return new Sink(maxSize);
+    /** Writes something out of MailRoute's own making (a converted or repaired copy) to the heap or a spool file. */
+    public MessageBytes write(Writer writer) throws IOException {
+        return write(writer, Long.MAX_VALUE);
     }
 
-    /** A sink without a size limit, for what MailRoute itself writes (converted or repaired copies). */
+    /**
+     * Collects what {@code writer} writes: in the heap up to the limit, then in a spool file (the caller's to release).
+     * If the writer fails, the spool file is deleted.
+     */
+    public MessageBytes write(Writer writer, long maxSize) throws IOException {
+        Sink sink = new Sink(maxSize);
+        boolean done = false;
+        try {
+            writer.writeTo(sink);
+            MessageBytes bytes = sink.finish();
+            done = true;
+            return bytes;
+        } finally {
+            if (!done) {
+                sink.discard();
+            }
+        }
+    }
+
+    /** An output stream that keeps what is written in the heap up to the limit, then in a spool file. */
     public Sink sink() {
         return new Sink(Long.MAX_VALUE);
+    }
+
+    /** Writes a message into the stream it is given. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     /**
@@ -66,11 +90,13 @@ public final class Spool {
         if (bytes instanceof FileBytes f) {
             return f;
         }
-        try (Sink sink = new Sink(Long.MAX_VALUE, true)) {
+        Sink sink = new Sink(Long.MAX_VALUE, true);
+        try {
             bytes.writeTo(sink);
             return (FileBytes) sink.finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot spool the message: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            sink.discard();
+            throw e instanceof IOException io ? new UncheckedIOException("cannot spool the message: " + e.getMessage(), io) : (RuntimeException) e;
         }
     }
 
@@ -111,14 +137,16 @@ public final class Spool {
         }
     }
 
-    /** Collects a message; {@link #finish()} hands it over (a spool file is then the caller's to release). */
+    /**
+     * Collects a message; {@link #finish()} hands it over (a spool file is then the caller's to release). Closing it
+     * only ends the writing (libraries close what they are given), it never deletes: {@link #discard()} does.
+     */
     public final class Sink extends OutputStream {
         private final long maxSize;
         private ByteArrayOutputStream heap = new ByteArrayOutputStream();
         private Path file;
         private OutputStream fileOut;
         private long size;
-        private boolean finished;
 
         private Sink(long maxSize) {
             this(maxSize, false);
@@ -171,13 +199,8 @@ public final class Spool {
             }
         }
 
-        public long size() {
-            return size;
-        }
-
-        /** The bytes written; once finished, the sink no longer deletes its file on close. */
+        /** The bytes written, in the heap or in a spool file that is now the caller's to release. */
         public MessageBytes finish() throws IOException {
-            finished = true;
             if (fileOut == null) {
                 return new HeapBytes(heap.toByteArray());
             }
@@ -185,15 +208,15 @@ public final class Spool {
             return new FileBytes(file, 0, size, true);
         }
 
-        /** Without {@link #finish()} (an error on the way), the spool file is deleted. */
         @Override
-        public void close() {
-            if (!finished) {
-                discard();
+        public void flush() throws IOException {
+            if (fileOut != null) {
+                fileOut.flush();
             }
         }
 
-        private void discard() {
+        /** Deletes what was written (the spool file, if any): for a writer that failed. */
+        public void discard() {
             try {
                 if (fileOut != null) {
                     fileOut.close();

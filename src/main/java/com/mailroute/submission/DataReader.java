@@ -28,7 +28,7 @@ final class DataReader {
     private static final int DOT_CR = 4;     // after ".\r" at a line start
 
     /** The data was read to its end but was larger than the limit; nothing of it was kept. */
-    static final class TooLarge extends Exception {
+    static final class TooLarge extends IOException {
         TooLarge(long size) {
             super(String.valueOf(size));
         }
@@ -45,10 +45,7 @@ final class DataReader {
         if (!in.markSupported()) {
             throw new IllegalArgumentException("DataReader needs a stream with mark/reset");
         }
-        try (Spool.Sink out = spool.sink()) {
-            read(in, max, out);
-            return out.finish();
-        }
+        return spool.write(out -> read(in, max, out));
     }
 
     private static void read(InputStream in, long max, OutputStream out) throws IOException, TooLarge {
