@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts independently written SMTP, DNS and JMS peers on loopback for
 # MailRoute's interop tests: Knot DNS, two Postfix instances as next hops, one
-# Postfix instance as a client of MailRoute's SMTP listener, five smtp-sink
+# Postfix instance as a client of MailRoute's SMTP listener, six smtp-sink
 # fault peers and a standalone Artemis broker. See docs/peers.md.
 #
 #   scripts/peers.sh start|stop|status
@@ -40,6 +40,7 @@ SINKS=(
   "dropdata 127.0.0.6 -q ."
   "data554 127.0.0.7 -f ."
   "sink 127.0.0.8"
+  "seven 127.0.0.9 -8"    # no 8BITMIME in its EHLO, any size: the large-message conversion target
 )
 RCPT5XX_REPLY="550 5.1.1 Recipient address rejected by rcpt5xx peer"
 DATA554_REPLY="554 5.6.0 custom text from data554 peer"
@@ -193,6 +194,7 @@ mx-rcpt5xx  A     127.0.0.5
 mx-dropdata A     127.0.0.6
 mx-data554  A     127.0.0.7
 mx-sink     A     127.0.0.8
+mx-seven    A     127.0.0.9
 mx-refused  A     $REFUSED_HOST
 
 good        MX 10 mx-strict
@@ -209,6 +211,7 @@ rcpt5xx     MX 10 mx-rcpt5xx
 dropdata    MX 10 mx-dropdata
 data554     MX 10 mx-data554
 sink        MX 10 mx-sink
+seven       MX 10 mx-seven
 $DKIM_RSA_SELECTOR._domainkey.$DKIM_RSA_DOMAIN TXT $(dkim_txt "$PEERS_DIR/dkim/rsa2048.pem" rsa)
 $DKIM_ED_SELECTOR._domainkey.$DKIM_ED_DOMAIN TXT $(dkim_txt "$PEERS_DIR/dkim/ed25519.pem" ed25519)
 EOF

@@ -43,6 +43,7 @@ final class RelayProcess implements AutoCloseable {
     private final Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
+    private String maxHeap = "384m";
 
     /** A relay named for the test class; overrides replace the interop defaults below. */
     RelayProcess(String name, Peers peers, Map<String, String> overrides) {
@@ -64,6 +65,12 @@ final class RelayProcess implements AutoCloseable {
         settings.putAll(overrides);
     }
 
+    /** The relay's -Xmx (default 384m), for tests of what fits in a small heap. */
+    RelayProcess maxHeap(String xmx) {
+        this.maxHeap = xmx;
+        return this;
+    }
+
     /** Starts on a fresh data folder and waits until /observe/health answers 200. */
     RelayProcess start() {
         deleteRecursively(workDir);
@@ -82,7 +89,7 @@ final class RelayProcess implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xmx384m");
+        cmd.add("-Xmx" + maxHeap);
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar().toString());
