@@ -62,6 +62,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.spi.StreamCachingStrategy;
 import com.mailroute.queue.LargeBodies;
+import com.mailroute.spool.HeapBudget;
 import com.mailroute.spool.Spool;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.spi.Registry;
@@ -175,9 +176,10 @@ public class MailRouteConfiguration implements CamelConfiguration {
         // No prefetch: a delivery consumer waits on remote servers, and jobs buffered in one consumer would wait behind
         // its slow host while other consumers idle (Artemis's advice for slow consumers).
         factory.setConsumerWindowSize(0);
-        // Messages up to 1 MiB travel in the journal; Artemis's default (100 KiB) made every ordinary attachment a
-        // "large message": a file of its own created, synced and deleted per message.
-        factory.setMinLargeMessageSize(1024 * 1024);
+        // Messages up to the spool threshold (512 KB) travel in the journal; Artemis's default (100 KiB) made every
+        // ordinary attachment a "large message": a file of its own created, synced and deleted per message. Larger
+        // ones are streamed to the broker's large-messages folder and back, never held whole in the heap.
+        factory.setMinLargeMessageSize(Math.toIntExact(settings.size("mailroute.message.spool-threshold")));
         return factory;
     }
 
@@ -186,6 +188,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         MessageAcceptor acceptor = new MessageAcceptor(new MessageSanitizer(settings.heloName(), clock), queue,
                 settings.size("mailroute.message.max-size"), allowedSenderDomains(), clock);
         acceptor.onAccepted(report -> metrics.sanitized(report.counts()));
+        acceptor.limitHeap(HeapBudget.quarterOfHeap());
         registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail"),
                 settings.positiveInt("mailroute.pickup.max-attempts")));
         registry.bind("pickupReadLock", new PickupReadLock()); // configured by the pickup route's readLock* options

@@ -1,6 +1,7 @@
 package com.mailroute.ingress;
 
 import com.mailroute.queue.JobQueue;
+import com.mailroute.spool.HeapBudget;
 
 /** What went wrong when a message could not be accepted for a reason other than the message itself. */
 final class AcceptFailure {
@@ -19,8 +20,17 @@ final class AcceptFailure {
 
     /** True when the broker could not take the message: nothing is wrong with the message, it will go once the broker is back. */
     static boolean brokerUnavailable(Throwable e) {
+        return causedBy(e, JobQueue.BrokerUnavailableException.class) || causedBy(e, jakarta.jms.JMSException.class);
+    }
+
+    /** True when the heap was too busy with other messages to take this one now. */
+    static boolean heapFull(Throwable e) {
+        return causedBy(e, HeapBudget.HeapFullException.class);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof JobQueue.BrokerUnavailableException || t instanceof jakarta.jms.JMSException) {
+            if (type.isInstance(t)) {
                 return true;
             }
         }

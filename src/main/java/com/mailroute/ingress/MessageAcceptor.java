@@ -13,6 +13,7 @@ import com.mailroute.queue.DeliveryJob;
 import com.mailroute.queue.JobQueue;
 import com.mailroute.sanitize.MessageSanitizer;
 import com.mailroute.sanitize.SanitizedMessage;
+import com.mailroute.spool.HeapBudget;
 import com.mailroute.spool.MessageBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,9 @@ public final class MessageAcceptor {
     private final Set<String> allowedSenderDomains;
     private final Clock clock;
     private volatile java.util.function.Consumer<com.mailroute.sanitize.SanitizeReport> onAccepted = r -> { };
+    private volatile HeapBudget heap = new HeapBudget(Long.MAX_VALUE);
+    /** A message in the heap is there as received, sanitized, and in the broker client's buffer while it is sent. */
+    private static final int HEAP_COPIES = 3;
 
     public MessageAcceptor(MessageSanitizer sanitizer, JobQueue queue, long maxSize, Set<String> allowedSenderDomains, Clock clock) {
         this.sanitizer = sanitizer;
@@ -57,8 +61,11 @@ public final class MessageAcceptor {
         private final Envelope envelope;
         private final SanitizedMessage clean;
         private final List<JobQueue.Outgoing> jobs;
+        private final HeapBudget.Lease lease;
 
-        private Prepared(Submission submission, String queueId, Envelope envelope, SanitizedMessage clean, List<JobQueue.Outgoing> jobs) {
+        private Prepared(Submission submission, String queueId, Envelope envelope, SanitizedMessage clean, List<JobQueue.Outgoing> jobs,
+                         HeapBudget.Lease lease) {
+            this.lease = lease;
             this.submission = submission;
             this.queueId = queueId;
             this.envelope = envelope;
@@ -77,6 +84,7 @@ public final class MessageAcceptor {
         /** Deletes the spool file of the sanitized copy, if it has one; call once its jobs are on the broker (or refused). */
         public void release() {
             jobs.stream().findFirst().ifPresent(j -> j.body().release());
+            lease.close();
         }
 
         /** Counts and logs the message as queued; call once its jobs are committed (or are in the caller's transaction). */
@@ -88,6 +96,11 @@ public final class MessageAcceptor {
                     envelope.recipients().size(), domains, clean.bytes().length, clean.report());
             return new Accepted(queueId, domains);
         }
+    }
+
+    /** Limits the message data accepted in the heap at once: past it, submissions are told to try again. */
+    public void limitHeap(HeapBudget budget) {
+        this.heap = budget;
     }
 
     /** Called with the sanitizer's report of every accepted message (metrics). */
@@ -108,6 +121,18 @@ public final class MessageAcceptor {
 
     /** Checks, sanitizes and splits the message into jobs without committing them; throws {@link RejectedException}. */
     public Prepared prepare(Submission s) {
+        // MailRoute's own messages (DSNs, digests) are small and must never wait; spooled ones use only buffers.
+        boolean counted = s.raw().inHeap() && !s.wayIn().equals("internal");
+        HeapBudget.Lease lease = heap.hold(counted ? HEAP_COPIES * s.raw().size() : 0);
+        try {
+            return prepare(s, lease);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    private Prepared prepare(Submission s, HeapBudget.Lease lease) {
         shape.check(s.raw(), maxSize);
         String queueId = QueueIds.next();
         SanitizedMessage clean = sanitizer.sanitize(s.raw().toByteArray(), s.wayIn(), queueId, s.origin());
@@ -129,7 +154,7 @@ public final class MessageAcceptor {
                     || (!envelope.sender().isEmpty() && MailAddress.parse(envelope.sender()).needsSmtpUtf8()));
             jobs.add(out);
         }
-        return new Prepared(s, queueId, envelope, clean, jobs);
+        return new Prepared(s, queueId, envelope, clean, jobs, lease);
     }
 
     private void checkSenderAllowed(String wayIn, String sender) {

@@ -64,6 +64,10 @@ public final class PickupIngress {
             }
             throw e;
         }
+        if (AcceptFailure.heapFull(e)) {
+            LOG.warn("pickup file {} not accepted yet: {}; it stays in pickup and is tried again", name, cause);
+            throw e;
+        }
         int attempt = failedAttempts.merge(name, 1, Integer::sum);
         if (attempt < maxAttempts) {
             LOG.error("pickup file {} not accepted (attempt {} of {}): {}; it stays in pickup and is tried again", name, attempt, maxAttempts,

@@ -54,7 +54,9 @@ public final class SmtpIngress {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String why = e instanceof JobQueue.BrokerUnavailableException ? e.getMessage() : e.toString();
         LOG.error("SMTP message from {} not queued: {}", client(exchange), why);
-        exchange.getMessage().setHeader(SmtpSubmissionConsumer.SMTP_REPLY, "451 4.3.0 Message not queued, try again later: " + why);
+        exchange.getMessage().setHeader(SmtpSubmissionConsumer.SMTP_REPLY, AcceptFailure.heapFull(e)
+                ? "452 4.3.1 Message not queued, try again later: " + AcceptFailure.describe(e)
+                : "451 4.3.0 Message not queued, try again later: " + why);
     }
 
     private static String client(Exchange exchange) {

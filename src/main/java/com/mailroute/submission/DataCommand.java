@@ -71,6 +71,8 @@ final class DataCommand extends ListenerCommand {
         } catch (RuntimeException e) {
             LOG.error("SMTP message from {} not queued: {}", message.client().describe(), e.toString());
             reply = new Reply(451, "4.3.0", "Message not queued, try again later: " + e.getMessage());
+        } finally {
+            data.release();   // accepted (on the broker) or not: the spooled DATA is done with
         }
         session.sendResponse(reply.toString());
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.mailroute.broker.EmbeddedBroker;
 import com.mailroute.broker.Queues;
 import com.mailroute.queue.JobQueue;
+import com.mailroute.spool.HeapBudget;
 import com.mailroute.sanitize.MessageSanitizer;
 import com.mailroute.sanitize.SanitizeReport;
 import jakarta.jms.BytesMessage;
@@ -266,5 +267,24 @@ class MessageAcceptorTest {
             assertThat(j.rcptTo()).isEqualTo("bob@example.org");
             assertThat(j.text()).contains("\r\n\r\nthis line is body text\r\nCc: mallory@example.net\r\n");
         });
+    }
+
+    @Test
+    void aMessageTheHeapCannotTakeNowShouldBeRefusedForNowAndTheBudgetReturnedAfterEachAccept() throws JMSException {
+        MessageAcceptor acceptor = acceptor(Set.of());
+        int size = MESSAGE.getBytes(StandardCharsets.UTF_8).length;
+        HeapBudget budget = new HeapBudget(3L * size);   // room for one message's three copies
+        acceptor.limitHeap(budget);
+        MessageAcceptor.Prepared held = acceptor.prepare(submission("http", MESSAGE));   // not yet sent: its bytes are held
+
+        assertThatThrownBy(() -> acceptor.accept(submission("http", MESSAGE)))
+                .isInstanceOf(HeapBudget.HeapFullException.class)
+                .hasMessageContaining("MailRoute's heap is busy with other messages").hasMessageContaining("try again shortly");
+        assertThat(acceptor.prepare(submission("internal", MESSAGE)).jobs()).as("MailRoute's own DSNs never wait").hasSize(3);
+
+        held.release();
+        acceptor.accept(submission("http", MESSAGE));
+        acceptor.accept(submission("http", MESSAGE));
+        assertThat(drain()).as("each accept gave its share back").hasSize(6);
     }
 }
