@@ -1,12 +1,12 @@
 package com.mailroute.sanitize;
 
+import com.mailroute.format.MailDates;
+import com.mailroute.format.MessageIds;
 import com.mailroute.ingress.RejectedException;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
-import java.time.ZonedDateTime;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Makes a message wire-clean before it is queued: CRLF line ends only, no NUL, no line over 998
@@ -69,11 +69,11 @@ public final class MessageSanitizer {
         byte[] senderHeader = headers.fieldBytes();
         report.add(SanitizeReport.BCC_REMOVED, headers.removeAll("Bcc"));
         if (!headers.has("Date")) {
-            headers.add(HeaderField.of("Date", ReceivedHeader.RFC5322_DATE.format(ZonedDateTime.now(clock))));
+            headers.add(HeaderField.of("Date", MailDates.format(clock.instant())));
             report.add(SanitizeReport.DATE_ADDED);
         }
         if (!headers.has("Message-ID")) {
-            headers.add(HeaderField.of("Message-ID", newMessageId()));
+            headers.add(HeaderField.of("Message-ID", MessageIds.create(heloName)));
             report.add(SanitizeReport.MESSAGE_ID_ADDED);
         }
         report.add(SanitizeReport.FOLDED_HEADERS, HeaderFolder.foldLongLines(headers, report));
@@ -105,10 +105,6 @@ public final class MessageSanitizer {
             }
         }
         return new SanitizedMessage(out.toByteArray(), report, senderHeader);
-    }
-
-    private String newMessageId() {
-        return "<" + UUID.randomUUID().toString().replace("-", "") + "@" + heloName + ">";
     }
 
     private static boolean startsWith(byte[] buf, String prefix) {
