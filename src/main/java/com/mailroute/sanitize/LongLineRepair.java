@@ -405,13 +405,14 @@ final class LongLineRepair {
 
     /**
      * What an Angus encoder writes to: the buffer, which the encoder's close must not close (that would discard it),
-     * optionally without a final CRLF (Angus's base64 encoder ends its last line with one).
+     * optionally without a final CRLF (Angus's base64 encoder ends its last line with one). Angus encoders write
+     * byte by byte: collecting them here, unsynchronized, saves a lock per byte in the buffer behind.
      */
     private static final class EncoderSink extends OutputStream {
         private final OutputStream out;
         private final boolean dropFinalCrLf;
-        private int held;         // 0, 1 or 2 bytes held back
-        private final byte[] last = new byte[2];
+        private final byte[] buffer = new byte[16 * 1024];
+        private int n;
 
         EncoderSink(OutputStream out, boolean dropFinalCrLf) {
             this.out = out;
@@ -420,44 +421,42 @@ final class LongLineRepair {
 
         @Override
         public void write(int b) throws IOException {
-            if (!dropFinalCrLf) {
-                out.write(b);
-                return;
+            if (n == buffer.length) {
+                drain();
             }
-            if (held == 2) {
-                out.write(last[0]);
-                last[0] = last[1];
-                held = 1;
-            }
-            last[held++] = (byte) b;
+            buffer[n++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (!dropFinalCrLf) {
-                out.write(b, off, len);
-                return;
-            }
-            if (len < 2) {
-                for (int i = 0; i < len; i++) {
-                    write(b[off + i]);
+            while (len > 0) {
+                if (n == buffer.length) {
+                    drain();
                 }
-                return;
+                int k = Math.min(len, buffer.length - n);
+                System.arraycopy(b, off, buffer, n, k);
+                n += k;
+                off += k;
+                len -= k;
             }
-            out.write(last, 0, held);
-            out.write(b, off, len - 2);
-            last[0] = b[off + len - 2];
-            last[1] = b[off + len - 1];
-            held = 2;
         }
 
-        /** Writes what was held back unless it is the final CRLF; leaves the underlying stream open. */
+        /** Writes the buffer on, but for two bytes that may be the final CRLF. */
+        private void drain() throws IOException {
+            int keep = dropFinalCrLf ? Math.min(2, n) : 0;
+            out.write(buffer, 0, n - keep);
+            System.arraycopy(buffer, n - keep, buffer, 0, keep);
+            n = keep;
+        }
+
+        /** Writes what is left, without a final CRLF if so asked; leaves the underlying stream open. */
         @Override
         public void close() throws IOException {
-            if (!(held == 2 && last[0] == '\r' && last[1] == '\n')) {
-                out.write(last, 0, held);
+            if (dropFinalCrLf && n >= 2 && buffer[n - 2] == '\r' && buffer[n - 1] == '\n') {
+                n -= 2;
             }
-            held = 0;
+            out.write(buffer, 0, n);
+            n = 0;
         }
     }
 }
