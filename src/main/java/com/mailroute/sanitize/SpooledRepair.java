@@ -1,5 +1,6 @@
 package com.mailroute.sanitize;
 
+import com.mailroute.ingress.RejectedException;
 import com.mailroute.spool.FileBytes;
 import com.mailroute.spool.MessageBytes;
 import com.mailroute.spool.Spool;
@@ -150,8 +151,8 @@ final class SpooledRepair {
     /** The file region mapped into memory (outside the heap), so the repair can walk it like an array. */
     private static ByteBuffer map(FileBytes file) {
         if (file.length() > Integer.MAX_VALUE - 16) {
-            throw new IllegalStateException("cannot sanitize a message of " + file.length()
-                    + " bytes: messages up to 2 GiB can be repaired (lower mailroute.message.max-size)");
+            throw new RejectedException("message is " + file.length() + " bytes and needs repair: the sanitizer repairs"
+                    + " messages up to 2 GiB (mailroute.message.max-size should be far lower)", 413);
         }
         try (FileChannel channel = FileChannel.open(file.file(), StandardOpenOption.READ)) {
             return channel.map(FileChannel.MapMode.READ_ONLY, file.offset(), file.length());
