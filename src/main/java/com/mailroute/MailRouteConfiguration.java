@@ -185,7 +185,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
 
     /** The beans of routes/ingress.camel.yaml; returns the accept step they share. */
     private MessageAcceptor ingress(Registry registry, JobQueue queue, Metrics metrics, SubmissionConfig submissionConfig) {
-        MessageAcceptor acceptor = new MessageAcceptor(new MessageSanitizer(settings.heloName(), clock), queue,
+        MessageAcceptor acceptor = new MessageAcceptor(new MessageSanitizer(settings.heloName(), clock, spool), queue,
                 settings.size("mailroute.message.max-size"), allowedSenderDomains(), clock);
         acceptor.onAccepted(report -> metrics.sanitized(report.counts()));
         acceptor.limitHeap(HeapBudget.quarterOfHeap());

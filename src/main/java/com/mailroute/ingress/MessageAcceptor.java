@@ -14,7 +14,6 @@ import com.mailroute.queue.JobQueue;
 import com.mailroute.sanitize.MessageSanitizer;
 import com.mailroute.sanitize.SanitizedMessage;
 import com.mailroute.spool.HeapBudget;
-import com.mailroute.spool.MessageBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +92,7 @@ public final class MessageAcceptor {
             List<String> domains = List.copyOf(envelope.byDomain().keySet());
             LOG.info("queued id={} via={}{} from=<{}> rcpts={} domains={} size={} sanitize={}", queueId, submission.wayIn(),
                     submission.client() == null ? "" : " client=" + submission.client(), envelope.sender(),
-                    envelope.recipients().size(), domains, clean.bytes().length, clean.report());
+                    envelope.recipients().size(), domains, clean.bytes().size(), clean.report());
             return new Accepted(queueId, domains);
         }
     }
@@ -135,18 +134,26 @@ public final class MessageAcceptor {
     private Prepared prepare(Submission s, HeapBudget.Lease lease) {
         shape.check(s.raw(), maxSize);
         String queueId = QueueIds.next();
-        SanitizedMessage clean = sanitizer.sanitize(s.raw().toByteArray(), s.wayIn(), queueId, s.origin());
+        SanitizedMessage clean = sanitizer.sanitize(s.raw(), s.wayIn(), queueId, s.origin());
         // The envelope comes from the header section as the sanitizer read it (an mbox From line skipped, the
         // header ending at the first line that is not a field), so it agrees with what is sent.
-        Envelope envelope = envelopes.read(s, clean.senderHeader());
-        checkSenderAllowed(s.wayIn(), envelope.sender());
+        Envelope envelope;
+        try {
+            envelope = envelopes.read(s, clean.senderHeader());
+            checkSenderAllowed(s.wayIn(), envelope.sender());
+        } catch (RuntimeException refused) {
+            if (!clean.report().isClean()) {
+                clean.bytes().release();   // the sanitizer's repaired copy (a clean message is the raw one, the caller's)
+            }
+            throw refused;
+        }
         Instant now = clock.instant();
         List<JobQueue.Outgoing> jobs = new ArrayList<>();
         int n = 0;
         for (Map.Entry<String, List<MailAddress>> e : envelope.byDomain().entrySet()) {
             List<String> rcpts = e.getValue().stream().map(MailAddress::address).toList();
             DeliveryJob job = new DeliveryJob(queueId, queueId + "." + (++n), envelope.sender(), rcpts, e.getKey(), now,
-                    s.wayIn(), 0, null, clean.report().toString(), false, 0, MessageBytes.of(clean.bytes()));
+                    s.wayIn(), 0, null, clean.report().toString(), false, 0, clean.bytes());
             JobQueue.Outgoing out = JobQueue.Outgoing.job(Queues.OUTBOUND, job);
             // Both forms of an IDN domain, and whether a local part needs an SMTPUTF8 next hop.
             out.properties().put("DomainUnicode", e.getValue().get(0).domain());

@@ -14,6 +14,14 @@ import java.util.List;
  * reported; that line and everything after it is the body.
  */
 final class HeaderSection {
+    /**
+     * How much of a spooled (large) message or part is read into the heap for its header section. Real header
+     * sections are under 64 KB; one that has not ended by this many bytes is ended after its last whole line
+     * within them, as if the next line were not a header field (reported as header-end-inserted), so that the
+     * heap never holds more than this of a header. Messages in the heap are parsed whole, without this bound.
+     */
+    static final int SPOOLED_HEADER_LIMIT = 1024 * 1024;
+
     private final List<HeaderField> fields;
     /** Whether an empty line separated the header section from a body (possibly empty). */
     private final boolean hasSeparator;
@@ -68,6 +76,43 @@ final class HeaderSection {
         }
         addField(fields, buf, fieldStart, to, fieldName, report);
         return new HeaderSection(fields, false, to);
+    }
+
+    /**
+     * Parses the header lines of {@code buf[from, to)}: in place for a heap buffer, else (a mapped spool file) from
+     * a copy of at most {@link #SPOOLED_HEADER_LIMIT} bytes. {@link #bodyStart()} is an index into {@code buf}.
+     */
+    static HeaderSection parse(java.nio.ByteBuffer buf, int from, int to, SanitizeReport report) {
+        if (buf.hasArray() && buf.arrayOffset() == 0) {
+            return parse(buf.array(), from, to, report);
+        }
+        int n = Math.min(to - from, SPOOLED_HEADER_LIMIT);
+        byte[] head = new byte[n];
+        buf.get(from, head, 0, n);
+        HeaderSection parsed = parseHead(head, n < to - from, report);
+        return new HeaderSection(parsed.fields, parsed.hasSeparator, from + parsed.bodyStart);
+    }
+
+    /**
+     * Parses the header lines in {@code head}, the first bytes of a spooled message or part; {@code more} when it
+     * continues past them. A header section still open at the last whole line of {@code head} ends there.
+     */
+    static HeaderSection parseHead(byte[] head, boolean more, SanitizeReport report) {
+        int end = head.length;
+        if (more) {
+            end = 0;
+            for (int i = head.length - 1; i >= 0; i--) {
+                if (head[i] == '\n') {
+                    end = i + 1;
+                    break;
+                }
+            }
+        }
+        HeaderSection parsed = parse(head, 0, end, report);
+        if (more && !parsed.hasSeparator && parsed.bodyStart == end) {
+            report.add(SanitizeReport.HEADER_END_INSERTED);
+        }
+        return parsed;
     }
 
     private static void addField(List<HeaderField> fields, byte[] buf, int start, int end, String name,
@@ -230,6 +275,16 @@ final class HeaderSection {
         }
         if (hasSeparator || bodyFollows) {
             out.writeBytes(new byte[] {'\r', '\n'});
+        }
+    }
+
+    /** As {@link #writeTo(ByteArrayOutputStream, boolean)}, to a repaired part's buffer. */
+    void writeTo(BodyBuffer out, boolean bodyFollows) {
+        for (HeaderField field : fields) {
+            out.write(field.raw());
+        }
+        if (hasSeparator || bodyFollows) {
+            out.write(new byte[] {'\r', '\n'});
         }
     }
 }

@@ -1,12 +1,15 @@
 package com.mailroute.sanitize;
 
+import com.mailroute.format.MailDates;
+import com.mailroute.format.MessageIds;
 import com.mailroute.ingress.RejectedException;
+import com.mailroute.spool.MessageBytes;
+import com.mailroute.spool.Spool;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.ZonedDateTime;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Makes a message wire-clean before it is queued: CRLF line ends only, no NUL, no line over 998
@@ -14,16 +17,23 @@ import java.util.UUID;
  * present, Bcc gone, a Received trace field first. Clean input passes byte for byte (DKIM survives);
  * every repair is counted in the report. Only an empty message is refused: whatever else comes in is
  * read as a message the way Postfix would read and relay it.
+ *
+ * <p>A message in the heap (or no larger than the spool threshold) is repaired in the heap. A larger
+ * one is repaired by {@link SpooledRepair} in bounded memory with the same rules and, but for a header
+ * section past {@link HeaderSection#SPOOLED_HEADER_LIMIT}, the same bytes.
  */
 public final class MessageSanitizer {
     private static final Set<String> WAYS_IN = Set.of("pickup", "jms", "http", "smtp", "internal");
 
     private final String heloName;
     private final Clock clock;
+    private final Spool spool;
 
-    public MessageSanitizer(String heloName, Clock clock) {
+    /** @param spool where repaired copies of large messages are written */
+    public MessageSanitizer(String heloName, Clock clock, Spool spool) {
         this.heloName = requireToken(heloName, "heloName");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.spool = Objects.requireNonNull(spool, "spool");
     }
 
     /**
@@ -38,25 +48,35 @@ public final class MessageSanitizer {
         }
     }
 
-    public SanitizedMessage sanitize(byte[] raw, String wayIn, String queueId) {
+    public SanitizedMessage sanitize(MessageBytes raw, String wayIn, String queueId) {
         return sanitize(raw, wayIn, queueId, null);
     }
 
     /**
-     * @param raw the message bytes after the ingress removed any leading x-sender:/x-receiver: lines
+     * @param raw the message bytes after the ingress removed any leading x-sender:/x-receiver: lines; still the
+     *     caller's (the result may share them: see {@link SanitizedMessage})
      * @param wayIn "pickup", "jms", "http", "smtp", or "internal" for mail MailRoute itself writes (DSNs, digests)
      * @param queueId the id MailRoute gave this message
      * @param origin the SMTP client's side of the Received field, or null: "from WAYIN ... with WAYIN"
      * @throws RejectedException when the message is empty
      */
-    public SanitizedMessage sanitize(byte[] raw, String wayIn, String queueId, Origin origin) {
+    public SanitizedMessage sanitize(MessageBytes raw, String wayIn, String queueId, Origin origin) {
         if (!WAYS_IN.contains(wayIn)) {
             throw new IllegalArgumentException("wayIn must be one of " + WAYS_IN + ": " + wayIn);
         }
         requireToken(queueId, "queueId");
-        if (raw == null || raw.length == 0) {
+        if (raw == null || raw.size() == 0) {
             throw new RejectedException("message is empty");
         }
+        byte[] received = origin == null ? ReceivedHeader.build(wayIn, heloName, queueId, clock)
+                : ReceivedHeader.build(origin.from(), origin.with(), heloName, queueId, clock);
+        if (raw.inHeap() || raw.size() <= spool.heapLimit()) {
+            return sanitizeInHeap(raw.toByteArray(), received);
+        }
+        return new SpooledRepair(this, spool).sanitize(raw, received);
+    }
+
+    private SanitizedMessage sanitizeInHeap(byte[] raw, byte[] received) {
         SanitizeReport report = new SanitizeReport();
         byte[] message = LineEndNormalizer.normalize(raw, report);
         int start = 0;
@@ -67,23 +87,14 @@ public final class MessageSanitizer {
         }
         HeaderSection headers = HeaderSection.parse(message, start, message.length, report);
         byte[] senderHeader = headers.fieldBytes();
-        report.add(SanitizeReport.BCC_REMOVED, headers.removeAll("Bcc"));
-        if (!headers.has("Date")) {
-            headers.add(HeaderField.of("Date", ReceivedHeader.RFC5322_DATE.format(ZonedDateTime.now(clock))));
-            report.add(SanitizeReport.DATE_ADDED);
-        }
-        if (!headers.has("Message-ID")) {
-            headers.add(HeaderField.of("Message-ID", newMessageId()));
-            report.add(SanitizeReport.MESSAGE_ID_ADDED);
-        }
-        report.add(SanitizeReport.FOLDED_HEADERS, HeaderFolder.foldLongLines(headers, report));
+        fixHeaders(headers, report);
 
-        LongLineRepair.Repaired repaired = LongLineRepair.repair(headers, message, headers.bodyStart(),
-                message.length, "text/plain", report);
-        byte[] received = origin == null ? ReceivedHeader.build(wayIn, heloName, queueId, clock)
-                : ReceivedHeader.build(origin.from(), origin.with(), heloName, queueId, clock);
+        LongLineRepair.Repaired repaired = HeaderFolder.hasLongLine(message, headers.bodyStart(), message.length)
+                ? new LongLineRepair(ByteBuffer.wrap(message), BodyBuffer.HEAP, report)
+                        .repair(headers, headers.bodyStart(), message.length, "text/plain")
+                : null;
         if (report.isClean()) {
-            return new SanitizedMessage(concat(received, raw), report, senderHeader);
+            return new SanitizedMessage(MessageBytes.concat(received, MessageBytes.of(raw)), report, senderHeader);
         }
 
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + received.length + 1024);
@@ -92,26 +103,41 @@ public final class MessageSanitizer {
             headers.writeTo(out, headers.bodyStart() < message.length);
             out.write(message, headers.bodyStart(), message.length - headers.bodyStart());
         } else {
-            LongLineRepair.relabel(headers, repaired);
-            if (repaired.newEncoding() != null && !headers.has("MIME-Version")) {
-                // Without it, receivers need not honour the new Content-Transfer-Encoding.
-                headers.add(HeaderField.of("MIME-Version", "1.0"));
-            }
-            byte[] body = repaired.body();
+            relabel(headers, repaired);
+            byte[] body = repaired.body().toByteArray();
             headers.writeTo(out, body.length > 0);
             out.writeBytes(body);
             if (body.length > 0 && !LongLineRepair.endsWithCrLf(body, body.length)) {
                 out.writeBytes(new byte[] {'\r', '\n'});
             }
         }
-        return new SanitizedMessage(out.toByteArray(), report, senderHeader);
+        return new SanitizedMessage(MessageBytes.of(out.toByteArray()), report, senderHeader);
     }
 
-    private String newMessageId() {
-        return "<" + UUID.randomUUID().toString().replace("-", "") + "@" + heloName + ">";
+    /** The header repairs every message gets: Bcc removed, Date and Message-ID added when missing, long lines folded. */
+    void fixHeaders(HeaderSection headers, SanitizeReport report) {
+        report.add(SanitizeReport.BCC_REMOVED, headers.removeAll("Bcc"));
+        if (!headers.has("Date")) {
+            headers.add(HeaderField.of("Date", MailDates.format(clock.instant())));
+            report.add(SanitizeReport.DATE_ADDED);
+        }
+        if (!headers.has("Message-ID")) {
+            headers.add(HeaderField.of("Message-ID", MessageIds.create(heloName)));
+            report.add(SanitizeReport.MESSAGE_ID_ADDED);
+        }
+        report.add(SanitizeReport.FOLDED_HEADERS, HeaderFolder.foldLongLines(headers, report));
     }
 
-    private static boolean startsWith(byte[] buf, String prefix) {
+    /** Labels the top-level entity with its repaired body's type and encoding. */
+    static void relabel(HeaderSection headers, LongLineRepair.Repaired repaired) {
+        LongLineRepair.relabel(headers, repaired);
+        if (repaired.newEncoding() != null && !headers.has("MIME-Version")) {
+            // Without it, receivers need not honour the new Content-Transfer-Encoding.
+            headers.add(HeaderField.of("MIME-Version", "1.0"));
+        }
+    }
+
+    static boolean startsWith(byte[] buf, String prefix) {
         if (buf.length < prefix.length()) {
             return false;
         }
@@ -121,13 +147,6 @@ public final class MessageSanitizer {
             }
         }
         return true;
-    }
-
-    private static byte[] concat(byte[] first, byte[] second) {
-        byte[] all = new byte[first.length + second.length];
-        System.arraycopy(first, 0, all, 0, first.length);
-        System.arraycopy(second, 0, all, first.length, second.length);
-        return all;
     }
 
     /** Values that end up inside header fields must not be able to break out of them. */

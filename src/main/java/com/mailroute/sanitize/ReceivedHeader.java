@@ -1,17 +1,13 @@
 package com.mailroute.sanitize;
 
+import com.mailroute.format.MailDates;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /** Builds the RFC 5321 4.4 trace field MailRoute prepends, folded to 78 characters. */
 final class ReceivedHeader {
     private static final int PREFERRED_LINE = 78;
-    static final DateTimeFormatter RFC5322_DATE =
-            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
 
     private ReceivedHeader() {}
 
@@ -26,7 +22,7 @@ final class ReceivedHeader {
         words.add("from " + fromWords[0]);
         words.addAll(List.of(fromWords).subList(1, fromWords.length));
         words.addAll(List.of("by " + heloName, "(MailRoute)", "with " + with, "id " + queueId + ";",
-                RFC5322_DATE.format(ZonedDateTime.now(clock))));
+                MailDates.format(clock.instant())));
         StringBuilder field = new StringBuilder("Received:");
         int lineLength = field.length();
         for (String word : words) {

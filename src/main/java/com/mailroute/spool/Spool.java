@@ -60,7 +60,18 @@ public final class Spool {
         Sink sink = new Sink(maxSize);
         boolean done = false;
         try {
-            writer.writeTo(sink);
+            // Libraries close what they are given (Artemis closes a SaveStream target): that must not discard it.
+            writer.writeTo(new java.io.FilterOutputStream(sink) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            });
             MessageBytes bytes = sink.finish();
             done = true;
             return bytes;
@@ -138,8 +149,8 @@ public final class Spool {
     }
 
     /**
-     * Collects a message; {@link #finish()} hands it over (a spool file is then the caller's to release). Closing it
-     * only ends the writing (libraries close what they are given), it never deletes: {@link #discard()} does.
+     * Collects a message; {@link #finish()} hands it over (a spool file is then the caller's to release). Closed
+     * without being finished (a writer failed), it deletes its spool file.
      */
     public final class Sink extends OutputStream {
         private final long maxSize;
@@ -147,6 +158,7 @@ public final class Spool {
         private Path file;
         private OutputStream fileOut;
         private long size;
+        private boolean finished;
 
         private Sink(long maxSize) {
             this(maxSize, false);
@@ -201,11 +213,19 @@ public final class Spool {
 
         /** The bytes written, in the heap or in a spool file that is now the caller's to release. */
         public MessageBytes finish() throws IOException {
+            finished = true;
             if (fileOut == null) {
                 return new HeapBytes(heap.toByteArray());
             }
             fileOut.close();
             return new FileBytes(file, 0, size, true);
+        }
+
+        @Override
+        public void close() {
+            if (!finished) {
+                discard();
+            }
         }
 
         @Override

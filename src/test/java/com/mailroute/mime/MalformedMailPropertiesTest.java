@@ -1,6 +1,5 @@
 package com.mailroute.mime;
 
-import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -12,7 +11,9 @@ import com.mailroute.sanitize.SanitizedMessage;
 import com.mailroute.smtp.PolicyRejection;
 import com.mailroute.smtp.PreparedMessage;
 import com.mailroute.smtp.ServerCapabilities;
+import com.mailroute.spool.MessageBytes;
 import com.mailroute.testsupport.SeededCases;
+import com.mailroute.testsupport.TestSpool;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,7 +34,7 @@ class MalformedMailPropertiesTest {
     private static final ServerCapabilities STRICT = new ServerCapabilities(Set.of("SIZE", "PIPELINING"), 0, false, false, false, true);
 
     private final MessageShape shape = new MessageShape();
-    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", CLOCK);
+    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", CLOCK, TestSpool.create());
     private final SevenBitConverter converter = new SevenBitConverter(false);
 
     @TestFactory
@@ -43,15 +44,15 @@ class MalformedMailPropertiesTest {
             SanitizedMessage clean;
             try {
                 shape.check(MessageBytes.of(sample.raw()), 35L << 20);
-                clean = sanitizer.sanitize(sample.raw(), "http", "T1");
+                clean = sanitizer.sanitize(MessageBytes.of(sample.raw()), "http", "T1");
             } catch (RejectedException refused) {
                 assertThat(refused.getMessage()).as("reason").isNotBlank();
                 return;
             }
-            assertWireClean(clean.bytes(), sample);
+            assertWireClean(clean.bytes().toByteArray(), sample);
             PreparedMessage prepared;
             try {
-                prepared = new CapabilityAdapter(clean.bytes(), "shop@example.com", List.of("dylan@example.org"), converter, "strict.test")
+                prepared = new CapabilityAdapter(clean.bytes().toByteArray(), "shop@example.com", List.of("dylan@example.org"), converter, "strict.test")
                         .prepare(STRICT);
             } catch (PolicyRejection rejection) {
                 // Only a non-ASCII local part truly cannot be made 7-bit (it needs SMTPUTF8).
@@ -68,7 +69,7 @@ class MalformedMailPropertiesTest {
     Stream<DynamicTest> wellFormedEightBitMessagesKeepTheirDecodedContentThroughSanitizerAndConversion() {
         return SeededCases.of(1000, random -> {
             MalformedMessages.Sample sample = MalformedMessages.wellFormed(random);
-            byte[] clean = sanitizer.sanitize(sample.raw(), "http", "T1").bytes();
+            byte[] clean = sanitizer.sanitize(MessageBytes.of(sample.raw()), "http", "T1").bytes().toByteArray();
             assertThat(clean).as("a well-formed message passes the sanitizer unchanged").endsWith(sample.raw());
 
             byte[] converted = converter.convert(clean).bytes();

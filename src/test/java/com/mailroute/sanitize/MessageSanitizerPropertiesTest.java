@@ -4,6 +4,8 @@ import static com.mailroute.sanitize.MessageSanitizerTest.assertWireClean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mailroute.ingress.RejectedException;
+import com.mailroute.spool.MessageBytes;
+import com.mailroute.testsupport.TestSpool;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.util.Arrays;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.TestFactory;
 class MessageSanitizerPropertiesTest {
     private static final byte[] MUTATION_BYTES = {'\r', '\n', '\0', '.', ':', ' ', '-', 'a', (byte) 0xFF};
 
-    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK);
+    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK, TestSpool.create());
 
     @TestFactory
     Stream<DynamicTest> generatedMessagesComeOutWireCleanWithTheSameDecodedContent() {
@@ -26,10 +28,10 @@ class MessageSanitizerPropertiesTest {
     }
 
     private void generatedMessageComesOutWireCleanWithTheSameDecodedContent(GeneratedMessage message) throws Exception {
-        SanitizedMessage result = sanitizer.sanitize(message.raw, "pickup", "P1");
+        SanitizedMessage result = sanitizer.sanitize(MessageBytes.of(message.raw), "pickup", "P1");
 
-        assertWireClean(result.bytes());
-        MimeMessage parsed = MessageSanitizerTest.parse(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
+        MimeMessage parsed = MessageSanitizerTest.parse(result.bytes().toByteArray());
         if (message.multipart) {
             MimeMultipart multipart = (MimeMultipart) parsed.getContent();
             assertThat(multipart.getCount()).isEqualTo(message.expectedParts.size());
@@ -56,13 +58,13 @@ class MessageSanitizerPropertiesTest {
     private void mutatedMessageIsRefusedOrComesOutWireClean(byte[] raw) {
         SanitizedMessage result;
         try {
-            result = sanitizer.sanitize(raw, "jms", "M1");
+            result = sanitizer.sanitize(MessageBytes.of(raw), "jms", "M1");
         } catch (RejectedException e) {
             assertThat(e.getMessage()).isNotBlank();
             return;
         }
-        assertWireClean(result.bytes());
-        assertThat(new String(result.bytes(), 0, 10)).isEqualTo("Received: ");
+        assertWireClean(result.bytes().toByteArray());
+        assertThat(new String(result.bytes().toByteArray(), 0, 10)).isEqualTo("Received: ");
     }
 
     private static byte[] mutate(byte[] raw, Random random) {

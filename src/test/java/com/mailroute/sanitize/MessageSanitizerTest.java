@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.mailroute.ingress.RejectedException;
+import com.mailroute.spool.MessageBytes;
+import com.mailroute.testsupport.TestSpool;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -25,14 +27,14 @@ class MessageSanitizerTest {
     static final String CLEAN_HEADERS = "From: a@example.com\r\nTo: b@example.org\r\nSubject: hi\r\n"
             + "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1@example.com>\r\n";
 
-    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", CLOCK);
+    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", CLOCK, TestSpool.create());
 
     private SanitizedMessage sanitize(String message) {
-        return sanitizer.sanitize(message.getBytes(ISO_8859_1), "pickup", "0A1B2C");
+        return sanitizer.sanitize(MessageBytes.of(message.getBytes(ISO_8859_1)), "pickup", "0A1B2C");
     }
 
     private static String text(SanitizedMessage message) {
-        return new String(message.bytes(), ISO_8859_1);
+        return new String(message.bytes().toByteArray(), ISO_8859_1);
     }
 
     /** The output with the prepended Received header removed. */
@@ -86,7 +88,7 @@ class MessageSanitizerTest {
 
     @Test
     void receivedHeaderShouldNameWayInHeloNameQueueIdAndDateFoldedWithinSeventyEightCharacters() {
-        SanitizedMessage result = sanitizer.sanitize((CLEAN_HEADERS + "\r\nx\r\n").getBytes(ISO_8859_1), "jms", "0A1B2C");
+        SanitizedMessage result = sanitizer.sanitize(MessageBytes.of((CLEAN_HEADERS + "\r\nx\r\n").getBytes(ISO_8859_1)), "jms", "0A1B2C");
 
         String received = text(result).substring(0, text(result).indexOf("From: "));
         assertThat(received.replace("\r\n", "")).isEqualTo(
@@ -106,7 +108,7 @@ class MessageSanitizerTest {
         SanitizedMessage result = sanitize(seed);
 
         assertThat(afterReceived(result)).isEqualTo(seed.replace("\n", "\r\n"));
-        assertWireClean(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
         assertThat(result.report().count("bare-lf")).isEqualTo(10);
         assertThat(result.report()).hasToString("bare-lf=10");
     }
@@ -164,7 +166,7 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
         String out = afterReceived(result);
         assertThat(out).isEqualTo(CLEAN_HEADERS + "\r\nhello\r\n.\r\n" + injected + "tail\r\n");
         // The only dot lines are the two the sender wrote as lines; dot-stuffing protects both.
@@ -180,11 +182,11 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
         String out = afterReceived(result);
         assertThat(out).contains("Content-Transfer-Encoding: quoted-printable\r\n").doesNotContain("8bit");
         assertThat(out).contains("=E9nd");
-        MimeMessage parsed = parse(result.bytes());
+        MimeMessage parsed = parse(result.bytes().toByteArray());
         assertThat(parsed.getInputStream().readAllBytes()).isEqualTo(("short\r\n" + longLine + "\r\n").getBytes(ISO_8859_1));
         assertThat(result.report().count("long-lines")).isEqualTo(1);
         assertThat(parsed.getHeader("MIME-Version", null)).isEqualTo("1.0");
@@ -202,13 +204,13 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
         String out = afterReceived(result);
         assertThat(out).startsWith(CLEAN_HEADERS + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
                 + "preamble\r\n" + first + "--b1\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n");
         assertThat(out).contains("--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n");
         assertThat(out).endsWith("\r\n--b1--\r\nepilogue\r\n");
-        MimeMultipart multipart = (MimeMultipart) parse(result.bytes()).getContent();
+        MimeMultipart multipart = (MimeMultipart) parse(result.bytes().toByteArray()).getContent();
         assertThat(multipart.getCount()).isEqualTo(3);
         assertThat(multipart.getBodyPart(0).getInputStream().readAllBytes()).isEqualTo("first part stays".getBytes(ISO_8859_1));
         assertThat(multipart.getBodyPart(1).getInputStream().readAllBytes()).isEqualTo((longLine + "\r\nend").getBytes(ISO_8859_1));
@@ -228,8 +230,8 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
-        MimeMultipart outer = (MimeMultipart) parse(result.bytes()).getContent();
+        assertWireClean(result.bytes().toByteArray());
+        MimeMultipart outer = (MimeMultipart) parse(result.bytes().toByteArray()).getContent();
         MimeMultipart inner = (MimeMultipart) outer.getBodyPart(0).getContent();
         assertThat(inner.getBodyPart(0).getInputStream().readAllBytes()).isEqualTo(("<p>" + longLine + "</p>").getBytes(ISO_8859_1));
         MimeMessage enclosed = (MimeMessage) outer.getBodyPart(1).getContent();
@@ -247,8 +249,8 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
-        MimeMessage parsed = parse(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
+        MimeMessage parsed = parse(result.bytes().toByteArray());
         assertThat(parsed.getEncoding()).isEqualTo("base64");
         assertThat(parsed.getInputStream().readAllBytes()).isEqualTo((data + "\r\n").getBytes(ISO_8859_1));
     }
@@ -260,9 +262,9 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
         assertThat(afterReceived(result)).contains("\r\n recipient@example.org,");
-        assertThat(parse(result.bytes()).getHeader("Cc", null).replace("\r\n", "")).isEqualTo(value);
+        assertThat(parse(result.bytes().toByteArray()).getHeader("Cc", null).replace("\r\n", "")).isEqualTo(value);
         assertThat(result.report().count("folded-headers")).isEqualTo(1);
     }
 
@@ -273,9 +275,9 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
         String out = afterReceived(result);
-        String value = parse(result.bytes()).getHeader("X-Token", null).replace("\r\n", "").strip();
+        String value = parse(result.bytes().toByteArray()).getHeader("X-Token", null).replace("\r\n", "").strip();
         assertThat(value.replace(" ", "")).isEqualTo(token);
         assertThat(value).containsOnlyOnce(" ");
         assertThat(result.report().count("header-split")).isEqualTo(1);
@@ -287,11 +289,11 @@ class MessageSanitizerTest {
         String subject = "Gr\u00fc\u00dfe " + "x".repeat(1500) + " \u00e9t\u00e9";
         String input = CLEAN_HEADERS.replace("Subject: hi\r\n", "") + "Subject: " + subject + "\r\n\r\nbody\r\n";
 
-        SanitizedMessage result = sanitizer.sanitize(input.getBytes(java.nio.charset.StandardCharsets.UTF_8), "pickup", "0A1B2C");
+        SanitizedMessage result = sanitizer.sanitize(MessageBytes.of(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "pickup", "0A1B2C");
 
-        assertWireClean(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
         assertThat(afterReceived(result)).contains("Subject: =?UTF-8?B?").doesNotContain("x".repeat(100));
-        assertThat(parse(result.bytes()).getSubject()).isEqualTo(subject);
+        assertThat(parse(result.bytes().toByteArray()).getSubject()).isEqualTo(subject);
         assertThat(result.report().count("header-encoded")).isEqualTo(1);
     }
 
@@ -302,7 +304,7 @@ class MessageSanitizerTest {
         String out = afterReceived(result);
         assertThat(out).startsWith("From: a@example.com\r\nSubject: s\r\nDate: Tue, 24 Nov 2026 12:00:00 +0000\r\nMessage-ID: <");
         assertThat(out).endsWith("@relay.example>\r\n\r\nbody\r\n");
-        assertThat(parse(result.bytes()).getMessageID()).matches("<[0-9a-f]{32}@relay\\.example>");
+        assertThat(parse(result.bytes().toByteArray()).getMessageID()).matches("<[0-9a-f]{32}@relay\\.example>");
         assertThat(result.report().count("date-added")).isEqualTo(1);
         assertThat(result.report().count("message-id-added")).isEqualTo(1);
     }
@@ -310,7 +312,7 @@ class MessageSanitizerTest {
     @Test
     void messageIdsShouldDifferBetweenMessages() throws Exception {
         String input = "From: a@example.com\r\n\r\nbody\r\n";
-        assertThat(parse(sanitize(input).bytes()).getMessageID()).isNotEqualTo(parse(sanitize(input).bytes()).getMessageID());
+        assertThat(parse(sanitize(input).bytes().toByteArray()).getMessageID()).isNotEqualTo(parse(sanitize(input).bytes().toByteArray()).getMessageID());
     }
 
     @Test
@@ -375,13 +377,13 @@ class MessageSanitizerTest {
         for (String input : new String[] {"\r\njust a body\r\n", "\njust a body\n", "just a body\r\n"}) {
             SanitizedMessage result = sanitize(input);
 
-            assertWireClean(result.bytes());
+            assertWireClean(result.bytes().toByteArray());
             String out = afterReceived(result);
             assertThat(out).as(input).startsWith("Date: Tue, 24 Nov 2026 12:00:00 +0000\r\nMessage-ID: <").endsWith(">\r\n\r\njust a body\r\n");
-            assertThat(parse(result.bytes()).getContent()).isEqualTo("just a body\r\n");
+            assertThat(parse(result.bytes().toByteArray()).getContent()).isEqualTo("just a body\r\n");
         }
         assertThat(sanitize("just a body\r\n").report().count("header-end-inserted")).isEqualTo(1);
-        assertThatThrownBy(() -> sanitizer.sanitize(new byte[0], "http", "1"))
+        assertThatThrownBy(() -> sanitizer.sanitize(MessageBytes.of(new byte[0]), "http", "1"))
                 .isInstanceOf(RejectedException.class).hasMessage("message is empty");
     }
 
@@ -424,8 +426,8 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
-        assertThat(parse(result.bytes()).getInputStream().readAllBytes())
+        assertWireClean(result.bytes().toByteArray());
+        assertThat(parse(result.bytes().toByteArray()).getInputStream().readAllBytes())
                 .isEqualTo(("caf\u00e9 " + "q".repeat(1100) + "\r\n").getBytes(ISO_8859_1));
         assertThat(afterReceived(result)).containsOnlyOnce("Content-Transfer-Encoding: quoted-printable\r\n");
     }
@@ -437,8 +439,8 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
-        MimeMultipart multipart = (MimeMultipart) parse(result.bytes()).getContent();
+        assertWireClean(result.bytes().toByteArray());
+        MimeMultipart multipart = (MimeMultipart) parse(result.bytes().toByteArray()).getContent();
         assertThat(multipart.getBodyPart(0).getInputStream().readAllBytes()).isEqualTo("x".getBytes(ISO_8859_1));
         assertThat(result.report().count("header-split")).isEqualTo(1);
     }
@@ -449,8 +451,8 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
-        MimeMessage parsed = parse(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
+        MimeMessage parsed = parse(result.bytes().toByteArray());
         assertThat(parsed.getContentType()).isEqualTo("text/plain");
         assertThat(parsed.getInputStream().readAllBytes()).isEqualTo(("m".repeat(1000) + "\r\n").getBytes(ISO_8859_1));
         assertThat(result.report().count("broken-multipart-as-text")).isEqualTo(1);
@@ -465,11 +467,11 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
         String out = afterReceived(result);
         assertThat(out.substring(out.indexOf("\r\n\r\n") + 4).replace("\r\n", "")).isEqualTo(oneLine);
         assertThat(out).containsOnlyOnce("Content-Transfer-Encoding: base64");
-        assertThat(parse(result.bytes()).getInputStream().readAllBytes()).isEqualTo(data);
+        assertThat(parse(result.bytes().toByteArray()).getInputStream().readAllBytes()).isEqualTo(data);
         assertThat(result.report().count("base64-rewrapped")).isEqualTo(1);
     }
 
@@ -480,8 +482,8 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
-        MimeMessage parsed = parse(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
+        MimeMessage parsed = parse(result.bytes().toByteArray());
         assertThat(parsed.getEncoding()).isEqualTo("base64");
         assertThat(parsed.getInputStream().readAllBytes()).isEqualTo((raw + "\r\n").getBytes(ISO_8859_1));
         assertThat(result.report().count("undecodable-part-reencoded")).isEqualTo(1);
@@ -495,11 +497,11 @@ class MessageSanitizerTest {
 
         SanitizedMessage result = sanitize(input);
 
-        assertWireClean(result.bytes());
+        assertWireClean(result.bytes().toByteArray());
         String out = afterReceived(result);
         assertThat(out.split("\r\n")).filteredOn(line -> line.startsWith("--b")).containsExactly("--b", "--b--");
         assertThat(out).contains("--b\r\nContent-Type: text/plain\r\n\r\nkept\r\n--b--\r\n");
-        MimeMultipart multipart = (MimeMultipart) parse(result.bytes()).getContent();
+        MimeMultipart multipart = (MimeMultipart) parse(result.bytes().toByteArray()).getContent();
         assertThat(multipart.getCount()).isEqualTo(1);
         assertThat(multipart.getBodyPart(0).getContent()).isEqualTo("kept");
         assertThat(result.report().count("preamble-rewrapped")).isEqualTo(2);
@@ -508,11 +510,11 @@ class MessageSanitizerTest {
     @Test
     void invalidArgumentsFromTheCallerShouldBeRefused() {
         byte[] message = (CLEAN_HEADERS + "\r\nb\r\n").getBytes(ISO_8859_1);
-        assertThatThrownBy(() -> sanitizer.sanitize(message, "ftp", "1")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> sanitizer.sanitize(message, "http", "1\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sanitizer.sanitize(MessageBytes.of(message), "ftp", "1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sanitizer.sanitize(MessageBytes.of(message), "http", "1\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MessageSanitizer.Origin("app ([127.0.0.1])\r\nX-Injected: y", "ESMTP"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MessageSanitizer.Origin("app ([127.0.0.1])", "ESMTP S")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new MessageSanitizer("bad name", CLOCK)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MessageSanitizer("bad name", CLOCK, TestSpool.create())).isInstanceOf(IllegalArgumentException.class);
     }
 }

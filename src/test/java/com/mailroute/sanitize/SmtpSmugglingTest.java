@@ -3,6 +3,8 @@ package com.mailroute.sanitize;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mailroute.spool.MessageBytes;
+import com.mailroute.testsupport.TestSpool;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
@@ -53,15 +55,15 @@ class SmtpSmugglingTest {
                 + "hello" + terminator
                 + "MAIL FROM:<x>\r\nRCPT TO:<y>\r\nDATA\r\nSubject: injected\r\n\r\nsecond\r\n.\r\n"
                 + "rest of the first message\r\n";
-        SanitizedMessage sanitized = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK)
-                .sanitize(raw.getBytes(ISO_8859_1), "http", "Q1");
+        SanitizedMessage sanitized = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK, TestSpool.create())
+                .sanitize(MessageBytes.of(raw.getBytes(ISO_8859_1)), "http", "Q1");
 
         Properties props = new Properties();
         props.put("mail.smtp.host", "127.0.0.1");
         props.put("mail.smtp.port", String.valueOf(server.getPortAllocated()));
         props.put("mail.smtp.from", "a@example.com");
         Session session = Session.getInstance(props);
-        MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(sanitized.bytes()));
+        MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(sanitized.bytes().toByteArray()));
         // sendMessage (unlike Transport.send) does not call saveChanges, so the bytes go out as sanitized.
         try (Transport transport = session.getTransport("smtp")) {
             transport.connect();
@@ -71,7 +73,7 @@ class SmtpSmugglingTest {
         assertThat(received).hasSize(1);
         assertThat(envelopeRecipients).containsExactly("b@example.org");
         String data = new String(received.get(0), ISO_8859_1);
-        assertThat(data).isEqualTo(new String(sanitized.bytes(), ISO_8859_1));
+        assertThat(data).isEqualTo(new String(sanitized.bytes().toByteArray(), ISO_8859_1));
         assertThat(data).contains("\r\n.\r\nMAIL FROM:<x>\r\nRCPT TO:<y>\r\nDATA\r\n")
                 .contains("second\r\n.\r\nrest of the first message\r\n");
     }
