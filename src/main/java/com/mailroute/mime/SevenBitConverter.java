@@ -45,6 +45,10 @@ public final class SevenBitConverter {
         return spool;
     }
 
+    boolean convertSigned() {
+        return convertSigned;
+    }
+
     /**
      * Returns a message that is pure 7-bit and parses to the same decoded content. A message in the heap is converted
      * in the heap; a spooled one is parsed from its file and written to a new spool file (owned by the caller: release

@@ -43,7 +43,7 @@ class DeliveryProcessorInternalErrorTest {
     // A HopSender without an SMTP client fails with a NullPointerException on every attempt: a stand-in for a bug.
     private final DeliveryProcessor delivery = new DeliveryProcessor(
             new NextHopResolver(new DnsLookup(List.of("127.0.0.1:9"), Duration.ofSeconds(1), 10), Map.of(), "127.0.0.1:2525", 25),
-            new HopSender(null, new SevenBitConverter(false), new DkimSigning(DkimKeys.none(), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK)), RetrySchedule.parse("5m"), Duration.ofDays(5), Duration.ZERO,
+            new HopSender(null, new SevenBitConverter(false, com.mailroute.testsupport.Spools.heap()), new DkimSigning(DkimKeys.none(), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK)), RetrySchedule.parse("5m"), Duration.ofDays(5), Duration.ZERO,
             new DsnBuilder("relay.test", "postmaster@relay.test"),
             new MessageAcceptor(new MessageSanitizer("relay.test", CLOCK), null, 1 << 20, Set.of(), CLOCK), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK, new Spool(SPOOL_DIR, 1 << 20), 0, 3);
 

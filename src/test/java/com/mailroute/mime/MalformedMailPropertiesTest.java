@@ -34,7 +34,7 @@ class MalformedMailPropertiesTest {
 
     private final MessageShape shape = new MessageShape();
     private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", CLOCK);
-    private final SevenBitConverter converter = new SevenBitConverter(false);
+    private final SevenBitConverter converter = BothWays.converter(false);
 
     @TestFactory
     Stream<DynamicTest> everyAcceptedMessageBecomesWireCleanAnd7BitOrIsRefusedAtTheDoorWithAReason() {
@@ -51,15 +51,15 @@ class MalformedMailPropertiesTest {
             assertWireClean(clean.bytes(), sample);
             PreparedMessage prepared;
             try {
-                prepared = new CapabilityAdapter(clean.bytes(), "shop@example.com", List.of("dylan@example.org"), converter, "strict.test")
+                prepared = new CapabilityAdapter(MessageBytes.of(clean.bytes()), "shop@example.com", List.of("dylan@example.org"), converter, "strict.test")
                         .prepare(STRICT);
             } catch (PolicyRejection rejection) {
                 // Only a non-ASCII local part truly cannot be made 7-bit (it needs SMTPUTF8).
                 assertThat(rejection.enhancedStatus()).as(rejection.getMessage() + "\n" + sample).isEqualTo("5.6.7");
                 return;
             }
-            assertWireClean(prepared.bytes(), sample);
-            assertSevenBit(prepared.bytes(), sample);
+            assertWireClean(prepared.bytes().toByteArray(), sample);
+            assertSevenBit(prepared.bytes().toByteArray(), sample);
             assertThat(prepared.bodyEightBitMime()).isFalse();
         });
     }
@@ -71,7 +71,7 @@ class MalformedMailPropertiesTest {
             byte[] clean = sanitizer.sanitize(sample.raw(), "http", "T1").bytes();
             assertThat(clean).as("a well-formed message passes the sanitizer unchanged").endsWith(sample.raw());
 
-            byte[] converted = converter.convert(clean).bytes();
+            byte[] converted = BothWays.convert(converter, clean).bytes().toByteArray();
 
             assertSevenBit(converted, sample);
             assertThat(DecodedTree.of(converted)).as(sample.toString()).isEqualTo(DecodedTree.of(sample.raw()));
