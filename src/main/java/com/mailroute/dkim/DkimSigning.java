@@ -58,7 +58,15 @@ public final class DkimSigning {
      * it was converted); {@code logContext} starts log lines, e.g. "id=... domain=... host [addr]".
      */
     public MessagePreparer around(MessagePreparer inner, MessageBytes queued, String logContext) {
-        return caps -> sign(inner.prepare(caps), queued, caps, logContext);
+        return caps -> {
+            PreparedMessage prepared = inner.prepare(caps);
+            try {
+                return sign(prepared, queued, caps, logContext);
+            } catch (RuntimeException e) {
+                prepared.releaseScratch();   // the converted copy would otherwise outlive the failed attempt
+                throw e;
+            }
+        };
     }
 
     PreparedMessage sign(PreparedMessage prepared, MessageBytes queued, ServerCapabilities caps, String logContext) throws PolicyRejection {
