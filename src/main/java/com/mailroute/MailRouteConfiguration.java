@@ -226,7 +226,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
                 smtp.close();
             }
         }, true, true);
-        HopSender hopSender = new HopSender(smtp, new SevenBitConverter(settings.bool("mailroute.mime.convert-signed")), dkim);
+        HopSender hopSender = new HopSender(smtp, new SevenBitConverter(settings.bool("mailroute.mime.convert-signed"), spool), dkim);
         DsnBuilder dsn = new DsnBuilder(settings.heloName(), settings.get("mailroute.postmaster"), settings.duration("mailroute.queue.max-lifetime"));
         return new DeliveryProcessor(resolver, hopSender, settings.retrySchedule(), settings.duration("mailroute.queue.max-lifetime"),
                 settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics, clock, spool,

@@ -19,6 +19,7 @@ import com.mailroute.smtp.MessagePreparer;
 import com.mailroute.smtp.RecipientResult;
 import com.mailroute.smtp.SmtpClient;
 import com.mailroute.smtp.SmtpStage;
+import com.mailroute.spool.MessageBytes;
 
 /**
  * One SMTP transaction with one next hop through the shared, connection-reusing {@link SmtpClient}, with the envelope
@@ -53,7 +54,7 @@ public final class HopSender {
         List<String> rcpts = job.recipients().stream().map(r -> MailAddress.parse(r).asciiAddress()).toList();
         String remote = hop.host() + " [" + hop.address().getHostAddress() + "]";
         // DKIM signs what the capability check prepared for this host: the bytes that really go on the wire.
-        byte[] queued = job.message().toByteArray();
+        MessageBytes queued = job.message();
         MessagePreparer adapter = dkim.around(new CapabilityAdapter(queued, job.sender(), job.recipients(), converter, remote),
                 queued, "id=" + job.queueId() + " domain=" + job.domain() + " " + remote);
         HopResult r = smtp.deliver(hop, sender, rcpts, adapter, "id=" + job.queueId() + " domain=" + job.domain() + " attempt=" + job.attempts());

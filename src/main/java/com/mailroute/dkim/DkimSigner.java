@@ -1,6 +1,9 @@
 package com.mailroute.dkim;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -14,6 +17,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import com.mailroute.spool.MessageBytes;
 
 /**
  * Computes the DKIM-Signature header field (RFC 6376) for a message's bytes exactly as they will be sent:
@@ -34,8 +39,20 @@ public final class DkimSigner {
     /** The complete DKIM-Signature field, folded, ending in CRLF; {@code time} is the t= value (seconds since the epoch). */
     public static byte[] signatureField(byte[] message, SigningKey key, long time) {
         HeaderFields fields = HeaderFields.parse(message);
+        return signatureField(message, fields, bodyHash(message, fields.bodyStart()), key, time);
+    }
+
+    /**
+     * The field for a spooled message: {@code head} holds its whole header section ({@code fields}, parsed from it), the
+     * body hash is read from the file as a stream.
+     */
+    static byte[] signatureField(byte[] head, HeaderFields fields, MessageBytes message, SigningKey key, long time) {
+        return signatureField(head, fields, bodyHash(message.after(fields.bodyStart())), key, time);
+    }
+
+    private static byte[] signatureField(byte[] message, HeaderFields fields, byte[] rawBodyHash, SigningKey key, long time) {
         List<String> h = signedHeaderNames(fields, key.extraHeaders());
-        String bodyHash = Base64.getEncoder().encodeToString(bodyHash(message, fields.bodyStart()));
+        String bodyHash = Base64.getEncoder().encodeToString(rawBodyHash);
         String unsigned = unsignedField(key, time, h, bodyHash);
         byte[] data = headerHashInput(message, fields, h, unsigned);
         String b = Base64.getEncoder().encodeToString(sign(key.algorithm(), key.privateKey(), data));
@@ -94,6 +111,19 @@ public final class DkimSigner {
     static byte[] bodyHash(byte[] message, int bodyStart) {
         MessageDigest sha256 = sha256();
         Relaxed.body(message, bodyStart, message.length, sha256);
+        return sha256.digest();
+    }
+
+    /** SHA-256 of the relaxed-canonical body, read as a stream. */
+    static byte[] bodyHash(MessageBytes body) {
+        MessageDigest sha256 = sha256();
+        RelaxedBody canonical = new RelaxedBody(sha256);
+        try (InputStream in = body.open()) {
+            in.transferTo(canonical);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the message to sign it: " + e.getMessage(), e);
+        }
+        canonical.finish();
         return sha256.digest();
     }
 

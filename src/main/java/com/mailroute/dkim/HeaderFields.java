@@ -22,11 +22,13 @@ final class HeaderFields {
     private final byte[] message;
     private final List<Field> fields;
     private final int bodyStart;
+    private final boolean ended;
 
-    private HeaderFields(byte[] message, List<Field> fields, int bodyStart) {
+    private HeaderFields(byte[] message, List<Field> fields, int bodyStart, boolean ended) {
         this.message = message;
         this.fields = fields;
         this.bodyStart = bodyStart;
+        this.ended = ended;
     }
 
     static HeaderFields parse(byte[] m) {
@@ -42,7 +44,7 @@ final class HeaderFields {
                 if (name != null) {
                     fields.add(new Field(name, fieldStart, pos));
                 }
-                return new HeaderFields(m, fields, next);
+                return new HeaderFields(m, fields, next, true);
             }
             if ((m[pos] != ' ' && m[pos] != '\t') || name == null) {
                 if (name != null) {
@@ -56,7 +58,7 @@ final class HeaderFields {
         if (name != null) {
             fields.add(new Field(name, fieldStart, m.length));
         }
-        return new HeaderFields(m, fields, m.length);
+        return new HeaderFields(m, fields, m.length, false);
     }
 
     private static String fieldName(byte[] m, int from, int to) {
@@ -90,6 +92,11 @@ final class HeaderFields {
 
     int bodyStart() {
         return bodyStart;
+    }
+
+    /** True when the empty line that ends the header section was found (false: a message of header fields only, or a head cut short). */
+    boolean ended() {
+        return ended;
     }
 
     /** The field's value unfolded (line breaks removed), decoded as UTF-8 (raw 8-bit headers are UTF-8 when anything). */

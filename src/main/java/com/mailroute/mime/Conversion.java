@@ -1,7 +1,9 @@
 package com.mailroute.mime;
 
-/** The 7-bit message and what had to change to get it. */
-public record Conversion(byte[] bytes, int partsConverted, int headersEncoded) {
+import com.mailroute.spool.MessageBytes;
+
+/** The 7-bit message (a spool file of its own when the original was spooled) and what had to change to get it. */
+public record Conversion(MessageBytes bytes, int partsConverted, int headersEncoded) {
 
     /** A one-line account for logs and delivery records, e.g. "converted 8bit→7bit: 3 parts, 1 header". */
     public String description() {

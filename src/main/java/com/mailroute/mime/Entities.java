@@ -74,6 +74,18 @@ final class Entities {
         return true;
     }
 
+    /** Any byte >= 0x80; a spooled message is read as a stream. */
+    static boolean hasEightBit(com.mailroute.spool.MessageBytes message) {
+        if (message.inHeap()) {
+            return hasEightBit(message.toByteArray());
+        }
+        try (InputStream in = message.open()) {
+            return ByteScan.hasEightBit(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static boolean hasEightBit(byte[] bytes) {
         for (byte b : bytes) {
             if (b < 0) {

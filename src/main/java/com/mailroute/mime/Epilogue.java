@@ -4,6 +4,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMultipart;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -12,9 +13,19 @@ import java.nio.charset.StandardCharsets;
  * drops when it writes a multipart): same boundary, preamble and parts.
  */
 final class Epilogue extends MimeMultipart {
-    private final byte[] epilogue;
+    private final Tail epilogue;
+
+    /** The epilogue's bytes as they are written. */
+    @FunctionalInterface
+    interface Tail {
+        void writeTo(OutputStream os) throws IOException;
+    }
 
     Epilogue(MimeMultipart original, byte[] epilogue) throws MessagingException {
+        this(original, os -> os.write(epilogue));
+    }
+
+    Epilogue(MimeMultipart original, Tail epilogue) throws MessagingException {
         this.contentType = original.getContentType();
         setPreamble(original.getPreamble());
         while (original.getCount() > 0) {
@@ -28,7 +39,7 @@ final class Epilogue extends MimeMultipart {
     @Override
     public synchronized void writeTo(OutputStream os) throws IOException, MessagingException {
         super.writeTo(os);
-        os.write(epilogue);
+        epilogue.writeTo(os);
     }
 
     /**
@@ -78,6 +89,43 @@ final class Epilogue extends MimeMultipart {
                 }
             }
             lineStart = lf + 1;
+        }
+        return count;
+    }
+
+    /** {@link #of} for a body read from a stream: the offset where the epilogue starts, or -1 when there is none. */
+    static long offset(InputStream body, String boundary) throws IOException {
+        if (boundary == null) {
+            return -1;
+        }
+        byte[] close = ("--" + boundary + "--").getBytes(StandardCharsets.ISO_8859_1);
+        Lines lines = new Lines(body, close.length);
+        while (lines.advance()) {
+            if (lines.startsWith(close) && lines.blankFrom(close.length)) {
+                return lines.endsWithLf && lines.more() ? lines.next : -1;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #delimiterLines(byte[], String)} for a body read from a stream. */
+    static int delimiterLines(InputStream body, String boundary) throws IOException {
+        if (boundary == null) {
+            return 0;
+        }
+        byte[] dash = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        int after = dash.length;
+        Lines lines = new Lines(body, after + 2);
+        int count = 0;
+        while (lines.advance()) {
+            if (lines.startsWith(dash)) {
+                if (after + 1 < lines.length && lines.head[after] == '-' && lines.head[after + 1] == '-' && lines.blankFrom(after + 2)) {
+                    return count;
+                }
+                if (lines.blankFrom(after)) {
+                    count++;
+                }
+            }
         }
         return count;
     }

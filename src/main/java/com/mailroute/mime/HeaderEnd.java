@@ -5,6 +5,7 @@ import jakarta.mail.internet.MimePart;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
@@ -26,6 +27,18 @@ final class HeaderEnd {
      */
     static byte[] repaired(MimePart part) throws MessagingException, IOException {
         List<String> lines = Collections.list(part.getAllHeaderLines());
+        int first = firstToMove(lines);
+        if (first < 0) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writeHeader(lines, first, out);
+        out.writeBytes(Entities.rawBody(part));
+        return out.toByteArray();
+    }
+
+    /** The index of the first non-field header line when it or a later one holds 8-bit bytes, else -1. */
+    static int firstToMove(List<String> lines) {
         int first = -1;
         boolean eightBit = false;
         for (int i = 0; i < lines.size(); i++) {
@@ -36,21 +49,22 @@ final class HeaderEnd {
                 eightBit = true;
             }
         }
-        if (first < 0 || !eightBit) {
-            return null;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return first < 0 || !eightBit ? -1 : first;
+    }
+
+    /** The header lines with the empty line put before line {@code first}, then the empty line that ends them. */
+    static void writeHeader(List<String> lines, int first, OutputStream out) throws IOException {
         for (int i = 0; i < lines.size(); i++) {
             if (i == first) {
-                out.writeBytes(new byte[] {'\r', '\n'});
+                out.write(CRLF);
             }
-            out.writeBytes(lines.get(i).getBytes(StandardCharsets.ISO_8859_1));
-            out.writeBytes(new byte[] {'\r', '\n'});
+            out.write(lines.get(i).getBytes(StandardCharsets.ISO_8859_1));
+            out.write(CRLF);
         }
-        out.writeBytes(new byte[] {'\r', '\n'});
-        out.writeBytes(Entities.rawBody(part));
-        return out.toByteArray();
+        out.write(CRLF);
     }
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     /** A field name (printable US-ASCII, no space; whitespace before the colon allowed) followed by a colon. */
     static boolean isField(String line) {

@@ -10,10 +10,12 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.List;
+
+import com.mailroute.spool.MessageBytes;
+import com.mailroute.spool.Spool;
 
 /** What a message needs from the next hop's EHLO: 8BITMIME, SMTPUTF8, or a signature left alone. */
 public final class MessageNeeds {
@@ -28,16 +30,46 @@ public final class MessageNeeds {
         this.signed = signed;
     }
 
-    /** What a message needs from the next hop. */
-    public static MessageNeeds of(byte[] message, String envelopeSender, List<String> envelopeRecipients) {
-        boolean envelopeUtf8 = hasUtf8LocalPart(envelopeSender)
-                || envelopeRecipients.stream().anyMatch(MessageNeeds::hasUtf8LocalPart);
+    /**
+     * What a message needs from the next hop. A spooled message is scanned as a stream and parsed from its file
+     * (headers read, contents left in the file); {@code spool} holds what must be decoded to be read (an enclosed
+     * message in base64), deleted before this returns.
+     */
+    public static MessageNeeds of(MessageBytes message, String envelopeSender, List<String> envelopeRecipients, Spool spool) {
+        if (message.inHeap()) {
+            return of(message.toByteArray(), envelopeSender, envelopeRecipients);
+        }
+        boolean envelopeUtf8 = envelopeUtf8(envelopeSender, envelopeRecipients);
+        ByteScan.Scan scan = ByteScan.scan(message);
+        if (!scan.eightBit() && !scan.mayDeclareEightBit()) {
+            return new MessageNeeds(false, envelopeUtf8, false);
+        }
+        try (SpooledBodies bodies = new SpooledBodies(spool)) {
+            Walk walk = new Walk(bodies);
+            try {
+                walk.visit(bodies.parse(message));
+            } catch (MessagingException e) {
+                throw new IllegalArgumentException("message cannot be parsed as MIME: " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new MessageNeeds(scan.eightBit() || walk.declaredEightBit, envelopeUtf8 || walk.utf8LocalPart, walk.signedNeedsConversion);
+        }
+    }
+
+    private static boolean envelopeUtf8(String envelopeSender, List<String> envelopeRecipients) {
+        return hasUtf8LocalPart(envelopeSender) || envelopeRecipients.stream().anyMatch(MessageNeeds::hasUtf8LocalPart);
+    }
+
+    /** What a message in the heap needs from the next hop (the hot path: most mail is small and 7-bit). */
+    static MessageNeeds of(byte[] message, String envelopeSender, List<String> envelopeRecipients) {
+        boolean envelopeUtf8 = envelopeUtf8(envelopeSender, envelopeRecipients);
         if (!Entities.hasEightBit(message) && !Entities.mayDeclareEightBit(message)) {
             // Most mail: pure 7-bit with no 8bit/binary label has no 8-bit part, no UTF-8 header address and nothing
             // signed to convert, so the MIME structure need not be parsed on every delivery attempt.
             return new MessageNeeds(false, envelopeUtf8, false);
         }
-        Walk walk = new Walk();
+        Walk walk = new Walk(HeapBodies.INSTANCE);
         try {
             walk.visit(ParsedMessage.parse(message));
         } catch (MessagingException e) {
@@ -74,11 +106,11 @@ public final class MessageNeeds {
     }
 
     /** True when a multipart's content, headers of nested parts included, holds 8-bit bytes or an 8bit/binary label. */
-    static boolean contentNeedsConversion(MimePart multipartEntity) throws MessagingException, IOException {
-        if (Entities.hasEightBit(Entities.rawBody(multipartEntity))) {
+    static boolean contentNeedsConversion(MimePart multipartEntity, Bodies bodies) throws MessagingException, IOException {
+        if (bodies.hasEightBit(multipartEntity)) {
             return true;
         }
-        Walk walk = new Walk();
+        Walk walk = new Walk(bodies);
         MimeMultipart multipart = Entities.multipart(multipartEntity);
         for (int i = 0; multipart != null && i < multipart.getCount(); i++) {
             walk.visit((MimeBodyPart) multipart.getBodyPart(i));
@@ -100,6 +132,11 @@ public final class MessageNeeds {
         boolean utf8LocalPart;
         boolean signedNeedsConversion;
         int depth;
+        final Bodies bodies;
+
+        Walk(Bodies bodies) {
+            this.bodies = bodies;
+        }
 
         void visit(MimePart part) throws MessagingException, IOException {
             if (++depth > Entities.MAX_DEPTH) {
@@ -125,7 +162,7 @@ public final class MessageNeeds {
         void visitBody(MimePart part, ContentType type) throws MessagingException, IOException {
             if (type.match("multipart/*")) {
                 if (type.match("multipart/signed") && !signedNeedsConversion) {
-                    signedNeedsConversion = contentNeedsConversion(part);
+                    signedNeedsConversion = contentNeedsConversion(part, bodies);
                 }
                 MimeMultipart multipart = Entities.multipart(part);
                 for (int i = 0; multipart != null && i < multipart.getCount(); i++) {
@@ -133,8 +170,8 @@ public final class MessageNeeds {
                 }
             } else if (type.match("message/rfc822")) {
                 ParsedMessage inner;
-                try (InputStream in = part.getInputStream()) {
-                    inner = new ParsedMessage(in);
+                try {
+                    inner = bodies.enclosed(part);
                 } catch (IOException | MessagingException unreadable) {
                     return; // converted as an attachment: nothing inside it is read
                 }

@@ -6,14 +6,13 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimePart;
-import jakarta.mail.internet.MimeUtility;
-import jakarta.mail.util.ByteArrayDataSource;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.util.List;
+
+import com.mailroute.spool.MessageBytes;
+import com.mailroute.spool.Spool;
 
 /**
  * Down-converts an 8-bit MIME message to pure 7-bit for a next hop without 8BITMIME (RFC 6152
@@ -30,54 +29,73 @@ import java.util.Arrays;
 public final class SevenBitConverter {
 
     private final boolean convertSigned;
+    private final Spool spool;
     private final HeaderEncoder headerEncoder = new HeaderEncoder();
 
-    /** @param convertSigned convert multipart/signed content too, knowingly breaking its signature */
-    public SevenBitConverter(boolean convertSigned) {
+    /**
+     * @param convertSigned convert multipart/signed content too, knowingly breaking its signature
+     * @param spool         where a spooled message's converted copy is written (and its scratch files while converting)
+     */
+    public SevenBitConverter(boolean convertSigned, Spool spool) {
         this.convertSigned = convertSigned;
+        this.spool = spool;
+    }
+
+    public Spool spool() {
+        return spool;
+    }
+
+    boolean convertSigned() {
+        return convertSigned;
     }
 
     /**
-     * Returns a message that is pure 7-bit and parses to the same decoded content.
+     * Returns a message that is pure 7-bit and parses to the same decoded content. A message in the heap is converted
+     * in the heap; a spooled one is parsed from its file and written to a new spool file (owned by the caller: release
+     * it once sent), with every part's content streamed. Nothing converted gives the very same {@code message}.
      *
      * @throws SignedContentException signed content would have to change and convertSigned is false
      * @throws IllegalArgumentException the message does not parse, or an address header has a
      *         non-ASCII local part (that needs SMTPUTF8, see {@link MessageNeeds#smtpUtf8()})
      */
-    public Conversion convert(byte[] message) throws SignedContentException {
-        if (!Entities.hasEightBit(message) && !MessageNeeds.declaresEightBitAnywhere(message)) {
+    public Conversion convert(MessageBytes message) throws SignedContentException {
+        boolean inHeap = message.inHeap();
+        if (inHeap) {
+            byte[] bytes = message.toByteArray();
+            if (!Entities.hasEightBit(bytes) && !MessageNeeds.declaresEightBitAnywhere(bytes)) {
+                return new Conversion(message, 0, 0);
+            }
+        } else if (!MessageNeeds.of(message, "", List.of(), spool).eightBit()) {
             return new Conversion(message, 0, 0);
         }
         try {
-            return convert(message, false);
+            return convert(message, false, inHeap);
         } catch (IllegalStateException | MessagingException | UncheckedIOException angusMissedSomething) {
             // Angus's model of a damaged multipart left 8-bit bytes out of reach (a part it merged or dropped):
             // convert again with every such multipart taken as text, so that no byte is left 8-bit or lost.
             try {
-                return convert(message, true);
+                return convert(message, true, inHeap);
             } catch (MessagingException e) {
                 throw new IllegalArgumentException("message cannot be converted: " + e.getMessage(), e);
             }
         }
     }
 
-    private Conversion convert(byte[] message, boolean multipartsWithEightBitAsText)
+    private Conversion convert(MessageBytes message, boolean multipartsWithEightBitAsText, boolean inHeap)
             throws MessagingException, SignedContentException {
-        try {
-            ParsedMessage parsed = ParsedMessage.parse(message);
-            byte[] headerEnded = HeaderEnd.repaired(parsed);
+        try (Bodies bodies = inHeap ? HeapBodies.INSTANCE : new SpooledBodies(spool)) {
+            ParsedMessage parsed = bodies.parse(message);
+            ParsedMessage headerEnded = bodies.repaired(parsed);
             if (headerEnded != null) {
-                parsed = ParsedMessage.parse(headerEnded);
+                parsed = headerEnded;
             }
-            Counts counts = new Counts(multipartsWithEightBitAsText);
+            Counts counts = new Counts(multipartsWithEightBitAsText, bodies);
             convertEntity(parsed, counts);
             if (counts.parts > 0 && parsed.getHeader("MIME-Version") == null) {
                 // A plain RFC 5322 message that now carries a transfer encoding must say it is MIME.
                 parsed.setHeader("MIME-Version", "1.0");
             }
-            byte[] converted = endWithCrLf(parsed.toBytes());
-            SevenBitCheck.require(converted);
-            return new Conversion(converted, counts.parts, counts.headers);
+            return new Conversion(bodies.written(parsed), counts.parts, counts.headers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,12 +103,14 @@ public final class SevenBitConverter {
 
     private static final class Counts {
         final boolean multipartsWithEightBitAsText;
+        final Bodies bodies;
         int parts;
         int headers;
         int depth;
 
-        Counts(boolean multipartsWithEightBitAsText) {
+        Counts(boolean multipartsWithEightBitAsText, Bodies bodies) {
             this.multipartsWithEightBitAsText = multipartsWithEightBitAsText;
+            this.bodies = bodies;
         }
     }
 
@@ -117,8 +137,8 @@ public final class SevenBitConverter {
         ContentType type = Entities.contentType(part);
         boolean bodyChanged;
         MimeMultipart multipart = type.match("multipart/*") ? Entities.multipart(part) : null;
-        if (multipart != null && Entities.hasEightBit(Entities.rawBody(part)) && (counts.multipartsWithEightBitAsText
-                || multipart.getCount() < Epilogue.delimiterLines(Entities.rawBody(part), type.getParameter("boundary")))) {
+        if (multipart != null && counts.bodies.hasEightBit(part) && (counts.multipartsWithEightBitAsText
+                || multipart.getCount() < counts.bodies.delimiterLines(part, type.getParameter("boundary")))) {
             // Angus merged or dropped a part that has no empty line after its header: what it would leave out is
             // kept by converting the whole multipart as text.
             multipart = null;
@@ -159,31 +179,31 @@ public final class SevenBitConverter {
 
     private boolean convertMultipart(MimePart part, MimeMultipart multipart, ContentType type, Counts counts)
             throws MessagingException, IOException, SignedContentException {
-        if (type.match("multipart/signed") && !convertSigned && MessageNeeds.contentNeedsConversion(part)) {
+        if (type.match("multipart/signed") && !convertSigned && MessageNeeds.contentNeedsConversion(part, counts.bodies)) {
             throw new SignedContentException("message is multipart/signed and contains 8-bit content;"
                     + " converting it to 7-bit would break the signature");
         }
         boolean childChanged = false;
         for (int i = 0; i < multipart.getCount(); i++) {
             MimeBodyPart child = (MimeBodyPart) multipart.getBodyPart(i);
-            byte[] headerEnded = HeaderEnd.repaired(child);
+            MimeBodyPart headerEnded = counts.bodies.repaired(child);
             if (headerEnded != null) {
-                child = new MimeBodyPart(new ByteArrayInputStream(headerEnded));
+                child = headerEnded;
                 multipart.removeBodyPart(i);
                 multipart.addBodyPart(child, i);
                 childChanged = true;
             }
             childChanged |= convertEntity(child, counts);
         }
-        byte[] epilogue = Epilogue.of(Entities.rawBody(part), type.getParameter("boundary"));
-        boolean eightBitAround = sevenBitPreamble(multipart) | (epilogue != null && Entities.hasEightBit(epilogue));
+        Bodies.Tail epilogue = counts.bodies.epilogue(part, type.getParameter("boundary"));
+        boolean eightBitAround = sevenBitPreamble(multipart) | (epilogue != null && epilogue.eightBit());
         boolean declaredEightBit = Entities.declaresEightBit(part);
         if (childChanged || eightBitAround) {
             // A parsed part is written from its original bytes until its content is set again.
             String[] contentType = part.getHeader("Content-Type");
             boolean hadEncoding = part.getHeader(Entities.CTE) != null;
             keepPreambleCrlf(multipart);
-            part.setContent(epilogue == null ? multipart : new Epilogue(multipart, Epilogue.sevenBit(epilogue)));
+            part.setContent(epilogue == null ? multipart : new Epilogue(multipart, epilogue.sevenBit()));
             restore(part, contentType);
             if (hadEncoding) {
                 part.setHeader(Entities.CTE, "7bit");
@@ -197,7 +217,7 @@ public final class SevenBitConverter {
     /** A multipart whose parts cannot be found: readers show its body as text, so it is converted as text. */
     private boolean convertBrokenMultipart(MimePart part, String declaredEncoding, Counts counts)
             throws MessagingException, IOException {
-        if (!Entities.hasEightBit(Entities.rawBody(part)) && !Entities.declaresEightBit(part)) {
+        if (!counts.bodies.hasEightBit(part) && !Entities.declaresEightBit(part)) {
             return false;
         }
         part.setHeader("Content-Type", "text/plain");
@@ -207,16 +227,15 @@ public final class SevenBitConverter {
     /** message/rfc822: the inner message is converted too and the part relabelled 7bit (RFC 2046 section 5.2.1 allows nothing else). */
     private boolean convertEncapsulated(MimePart part, String declaredEncoding, Counts counts)
             throws MessagingException, IOException, SignedContentException {
-        byte[] body = decoded(Entities.rawBody(part), declaredEncoding);
-        if (body == null) {
+        ParsedMessage inner = counts.bodies.enclosed(part, declaredEncoding);
+        if (inner == null) {
             // Not readable as an enclosed message: its bytes are kept as an attachment.
             return convertLeaf(part, new ContentType("application", "octet-stream", null), declaredEncoding, counts);
         }
-        ParsedMessage inner = new ParsedMessage(new ByteArrayInputStream(body));
-        byte[] headerEnded = HeaderEnd.repaired(inner);
+        ParsedMessage headerEnded = counts.bodies.repaired(inner);
         boolean innerChanged = headerEnded != null;
         if (innerChanged) {
-            inner = new ParsedMessage(new ByteArrayInputStream(headerEnded));
+            inner = headerEnded;
         }
         innerChanged |= convertEntity(inner, counts);
         boolean declaredEightBit = Entities.declaresEightBit(part);
@@ -233,8 +252,7 @@ public final class SevenBitConverter {
 
     private boolean convertLeaf(MimePart part, ContentType type, String declaredEncoding, Counts counts)
             throws MessagingException, IOException {
-        byte[] raw = Entities.rawBody(part);
-        boolean eightBitBytes = Entities.hasEightBit(raw);
+        boolean eightBitBytes = counts.bodies.hasEightBit(part);
         boolean declaredEightBit = "8bit".equals(declaredEncoding) || "binary".equals(declaredEncoding);
         if (!eightBitBytes && !declaredEightBit) {
             return false;
@@ -246,15 +264,14 @@ public final class SevenBitConverter {
             part.setHeader(Entities.CTE, "7bit");
             return true;
         }
-        byte[] decoded = decoded(raw, declaredEncoding);
+        Bodies.Leaf content = counts.bodies.leaf(part, declaredEncoding);
         String target = text ? "quoted-printable" : "base64";
-        if (decoded == null) {
+        if (!content.decodedAsDeclared()) {
             // Not what it says it is: the raw bytes are kept whole, as base64, so nothing is lost.
-            decoded = raw;
             target = "base64";
         }
         String[] contentType = part.getHeader("Content-Type");
-        part.setDataHandler(new DataHandler(new ByteArrayDataSource(decoded, "application/octet-stream")));
+        part.setDataHandler(new DataHandler(content.source()));
         restore(part, contentType);
         if (text && type.getParameter("charset") == null) {
             // Raw 8-bit text without a charset meant something to its writer; once encoded, readers assume US-ASCII.
@@ -262,30 +279,11 @@ public final class SevenBitConverter {
             if (type.getParameterList() != null) {
                 labelled.setParameterList(type.getParameterList());
             }
-            labelled.setParameter("charset", HeaderText.isValidUtf8(decoded) ? "utf-8" : "iso-8859-1");
+            labelled.setParameter("charset", content.validUtf8() ? "utf-8" : "iso-8859-1");
             part.setHeader("Content-Type", labelled.toString());
         }
         part.setHeader(Entities.CTE, target);
         return true;
-    }
-
-    /**
-     * The body decoded as declared, or null when it is not what the label says: base64 or uuencode holding raw
-     * 8-bit bytes (never part of either) or not decoding, or an encoding nobody knows. Quoted-printable decodes
-     * leniently, as readers decode it: raw 8-bit bytes in it stand for themselves.
-     */
-    private static byte[] decoded(byte[] raw, String encoding) {
-        if (encoding == null || encoding.equals("7bit") || encoding.equals("8bit") || encoding.equals("binary")) {
-            return raw;
-        }
-        if (!encoding.equals("quoted-printable") && Entities.hasEightBit(raw)) {
-            return null;
-        }
-        try (InputStream in = MimeUtility.decode(new ByteArrayInputStream(raw), encoding)) {
-            return in.readAllBytes();
-        } catch (MessagingException | IOException | RuntimeException e) {
-            return null;
-        }
     }
 
     /** Replaces 8-bit characters of the preamble with '?'; true when there were any. */
@@ -311,15 +309,5 @@ public final class SevenBitConverter {
         if (contentType != null) {
             part.setHeader("Content-Type", contentType[0]);
         }
-    }
-
-    private static byte[] endWithCrLf(byte[] message) {
-        if (message.length >= 2 && message[message.length - 2] == '\r' && message[message.length - 1] == '\n') {
-            return message;
-        }
-        byte[] out = Arrays.copyOf(message, message.length + 2);
-        out[out.length - 2] = '\r';
-        out[out.length - 1] = '\n';
-        return out;
     }
 }

@@ -84,6 +84,8 @@ public final class SmtpClient implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             connection.quit();
             throw e;
+        } finally {
+            message.releaseScratch();   // a converted spooled copy is for this host only; the queued bytes stay
         }
         if (outcome.connectionUsable()) {
             pool.giveBack(connection);

@@ -1,6 +1,7 @@
 package com.mailroute.smtp;
 
 import com.mailroute.routing.NextHop;
+import com.mailroute.spool.MessageBytes;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
@@ -9,6 +10,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.eclipse.angus.mail.util.WriteTimeoutSocket;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -156,7 +158,7 @@ final class SmtpConnection extends SMTPTransport {
      * DATA, the dot-stuffed message, then ".". Returns the refusal of DATA (stage DATA, Angus has sent RSET)
      * or the reply to the end of data (stage END_OF_DATA); see {@link #stage()}.
      */
-    synchronized SmtpReply sendData(byte[] message) throws SessionFailure {
+    synchronized SmtpReply sendData(MessageBytes message) throws SessionFailure {
         stage(SmtpStage.DATA);
         OutputStream out;
         try {
@@ -170,7 +172,7 @@ final class SmtpConnection extends SMTPTransport {
             throw failure(e);
         }
         try {
-            out.write(message);
+            write(message, out);
             stage(SmtpStage.END_OF_DATA);
             tcp.setSoTimeout(millis(settings.dataTimeout()));
             finishData();
@@ -187,6 +189,20 @@ final class SmtpConnection extends SMTPTransport {
                 tcp.setSoTimeout(millis(settings.commandTimeout()));
             } catch (IOException ignored) {
                 // the connection is broken; the failure above already says so
+            }
+        }
+    }
+
+    /** A message in the heap in one write, as ever; a spooled one streamed from its file in 64 KB reads. */
+    private static void write(MessageBytes message, OutputStream out) throws IOException {
+        if (message.inHeap()) {
+            out.write(message.toByteArray());
+            return;
+        }
+        try (InputStream in = message.open()) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
             }
         }
     }

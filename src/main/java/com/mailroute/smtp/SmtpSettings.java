@@ -15,17 +15,4 @@ import java.util.function.Function;
 public record SmtpSettings(String heloName, Duration connectTimeout, Duration commandTimeout, Duration dataTimeout,
                            int maxMessagesPerConnection, Duration maxIdle, Function<String, TlsPolicy> tlsPolicy) {
 
-    /** Postfix-like defaults with one TLS policy for every host. */
-    public static SmtpSettings defaults(String heloName, TlsPolicy policy) {
-        return new SmtpSettings(heloName, Duration.ofSeconds(30), Duration.ofSeconds(300), Duration.ofSeconds(600),
-                100, Duration.ofSeconds(60), host -> policy);
-    }
-
-    public SmtpSettings withTimeouts(Duration connect, Duration command, Duration data) {
-        return new SmtpSettings(heloName, connect, command, data, maxMessagesPerConnection, maxIdle, tlsPolicy);
-    }
-
-    public SmtpSettings withReuse(int maxMessages, Duration idle) {
-        return new SmtpSettings(heloName, connectTimeout, commandTimeout, dataTimeout, maxMessages, idle, tlsPolicy);
-    }
 }

@@ -66,7 +66,7 @@ final class Transaction {
     private String mailFromCommand(PreparedMessage message) {
         StringBuilder command = new StringBuilder("MAIL FROM:<").append(mailFrom).append('>');
         if (connection.capabilities().announcesSize()) {
-            command.append(" SIZE=").append(message.bytes().length);
+            command.append(" SIZE=").append(message.bytes().size());
         }
         if (message.bodyEightBitMime()) {
             command.append(" BODY=8BITMIME");

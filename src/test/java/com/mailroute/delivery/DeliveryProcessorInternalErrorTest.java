@@ -23,7 +23,7 @@ import com.mailroute.queue.DeliveryJob;
 import com.mailroute.routing.DnsLookup;
 import com.mailroute.routing.NextHopResolver;
 import com.mailroute.sanitize.MessageSanitizer;
-import com.mailroute.testsupport.TestSpool;
+import com.mailroute.testsupport.Spools;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -44,9 +44,9 @@ class DeliveryProcessorInternalErrorTest {
     // A HopSender without an SMTP client fails with a NullPointerException on every attempt: a stand-in for a bug.
     private final DeliveryProcessor delivery = new DeliveryProcessor(
             new NextHopResolver(new DnsLookup(List.of("127.0.0.1:9"), Duration.ofSeconds(1), 10), Map.of(), "127.0.0.1:2525", 25),
-            new HopSender(null, new SevenBitConverter(false), new DkimSigning(DkimKeys.none(), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK)), RetrySchedule.parse("5m"), Duration.ofDays(5), Duration.ZERO,
+            new HopSender(null, new SevenBitConverter(false, com.mailroute.testsupport.Spools.heap()), new DkimSigning(DkimKeys.none(), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK)), RetrySchedule.parse("5m"), Duration.ofDays(5), Duration.ZERO,
             new DsnBuilder("relay.test", "postmaster@relay.test"),
-            new MessageAcceptor(new MessageSanitizer("relay.test", CLOCK, TestSpool.create()), null, 1 << 20, Set.of(), CLOCK), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK, new Spool(SPOOL_DIR, 1 << 20), 0, 3);
+            new MessageAcceptor(new MessageSanitizer("relay.test", CLOCK, Spools.standard()), null, 1 << 20, Set.of(), CLOCK), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK, new Spool(SPOOL_DIR, 1 << 20), 0, 3);
 
     @Test
     void aRepeatingInternalErrorShouldBeRetriedThenBecomeADeadLetterNamingTheException() {

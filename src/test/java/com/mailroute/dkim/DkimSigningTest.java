@@ -1,5 +1,8 @@
 package com.mailroute.dkim;
 
+import com.mailroute.spool.Spool;
+import com.mailroute.testsupport.Spools;
+import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The signing step around the capability check: what each host gets, once per byte form, and what is counted. */
 class DkimSigningTest {
+    static final Spool HEAP = Spools.heap();
     static final ServerCapabilities WITH_8BITMIME = caps(true, 0);
     static final ServerCapabilities WITHOUT_8BITMIME = caps(false, 0);
     @TempDir
@@ -80,8 +84,12 @@ class DkimSigningTest {
     }
 
     MessagePreparer preparer(byte[] queued) {
+        return preparer(MessageBytes.of(queued), HEAP);
+    }
+
+    MessagePreparer preparer(MessageBytes queued, Spool spool) {
         CapabilityAdapter adapter = new CapabilityAdapter(queued, "app@shop.example", java.util.List.of("dylan@example.net"),
-                new SevenBitConverter(false), "mx.example.net [192.0.2.1]");
+                new SevenBitConverter(false, spool), "mx.example.net [192.0.2.1]");
         return signing.around(adapter, queued, "id=Q1 domain=example.net mx.example.net [192.0.2.1]");
     }
 
@@ -96,12 +104,12 @@ class DkimSigningTest {
         PreparedMessage asIs = preparer(queued).prepare(WITH_8BITMIME);
         PreparedMessage converted = preparer(queued).prepare(WITHOUT_8BITMIME);
 
-        assertThat(text(asIs.bytes())).startsWith("DKIM-Signature: v=1; a=rsa-sha256;").endsWith(text(queued));
+        assertThat(text(asIs.bytes().toByteArray())).startsWith("DKIM-Signature: v=1; a=rsa-sha256;").endsWith(text(queued));
         assertThat(asIs.bodyEightBitMime()).isTrue();
-        assertThat(text(converted.bytes())).startsWith("DKIM-Signature: ").contains("Content-Transfer-Encoding: quoted-printable");
+        assertThat(text(converted.bytes().toByteArray())).startsWith("DKIM-Signature: ").contains("Content-Transfer-Encoding: quoted-printable");
         assertThat(converted.note()).startsWith("converted 8bit→7bit");
-        assertThat(text(converted.bytes())).matches("[\\x00-\\x7F]*");
-        assertThat(verifier.verifyAll(java.util.List.of(asIs.bytes(), converted.bytes())))
+        assertThat(text(converted.bytes().toByteArray())).matches("[\\x00-\\x7F]*");
+        assertThat(verifier.verifyAll(java.util.List.of(asIs.bytes().toByteArray(), converted.bytes().toByteArray())))
                 .allSatisfy(r -> assertThat(r).singleElement().satisfies(s -> assertThat(s.pass()).as(s.log()).isTrue()));
         assertThat(metrics.scrape()).contains("mailroute_dkim_signed_total{domain=\"shop.example\"} 2.0");
     }
@@ -110,9 +118,9 @@ class DkimSigningTest {
     void sameBytesShouldBeSignedOnceAndTheSignatureReused() throws Exception {
         byte[] queued = eightBit("app@shop.example", "");
 
-        byte[] first = preparer(queued).prepare(WITHOUT_8BITMIME).bytes();
-        byte[] again = preparer(queued.clone()).prepare(WITHOUT_8BITMIME).bytes();   // the next attempt, read from the queue again
-        byte[] other = preparer(queued).prepare(WITH_8BITMIME).bytes();
+        byte[] first = preparer(queued).prepare(WITHOUT_8BITMIME).bytes().toByteArray();
+        byte[] again = preparer(queued.clone()).prepare(WITHOUT_8BITMIME).bytes().toByteArray();   // the next attempt, read from the queue again
+        byte[] other = preparer(queued).prepare(WITH_8BITMIME).bytes().toByteArray();
 
         assertThat(again).isEqualTo(first);                    // same t=: the cached field, not a new signature
         assertThat(tag(first, "t")).isNotEqualTo(tag(other, "t"));
@@ -124,7 +132,7 @@ class DkimSigningTest {
 
         PreparedMessage prepared = preparer(queued).prepare(WITH_8BITMIME);
 
-        assertThat(prepared.bytes()).isSameAs(queued);
+        assertThat(prepared.bytes().toByteArray()).isSameAs(queued);
         assertThat(metrics.scrape()).doesNotContain("mailroute_dkim_signed_total{");
     }
 
@@ -138,11 +146,11 @@ class DkimSigningTest {
         preparer(queued).prepare(WITHOUT_8BITMIME); // the next host gets the same bytes: no second count
 
         assertThat(metrics.scrape()).contains("mailroute_dkim_own_signature_broken_total{domain=\"shop.example\"} 1.0");
-        var results = verifier.verify(converted.bytes());
+        var results = verifier.verify(converted.bytes().toByteArray());
         assertThat(results).extracting(DkimVerifier.Result::d).containsExactly("shop.example", "app.example");
         assertThat(results.get(0).pass()).as(results.get(0).log()).isTrue();
         assertThat(results.get(1).pass()).isFalse();
-        assertThat(text(unchanged.bytes())).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=shop.example;");
+        assertThat(text(unchanged.bytes().toByteArray())).startsWith("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=shop.example;");
     }
 
     @Test
@@ -152,9 +160,9 @@ class DkimSigningTest {
         PreparedMessage converted = preparer(queued).prepare(WITHOUT_8BITMIME);
 
         assertThat(metrics.scrape()).contains("mailroute_dkim_own_signature_broken_total{domain=\"elsewhere.example\"} 1.0");
-        assertThat(text(converted.bytes())).startsWith("From: app@elsewhere.example\r\nDKIM-Signature: v=1; a=rsa-sha256; d=elsewhere.example;")
+        assertThat(text(converted.bytes().toByteArray())).startsWith("From: app@elsewhere.example\r\nDKIM-Signature: v=1; a=rsa-sha256; d=elsewhere.example;")
                 .contains("Content-Transfer-Encoding: quoted-printable");
-        assertThat(Arrays.equals(converted.bytes(), queued)).isFalse();
+        assertThat(Arrays.equals(converted.bytes().toByteArray(), queued)).isFalse();
     }
 
     @Test
@@ -172,7 +180,7 @@ class DkimSigningTest {
     void messageWithTwoFromDomainsShouldNotBeSigned() throws Exception {
         byte[] queued = eightBit("a@shop.example, b@other.example", "");
 
-        assertThat(preparer(queued).prepare(WITH_8BITMIME).bytes()).isSameAs(queued);
+        assertThat(preparer(queued).prepare(WITH_8BITMIME).bytes().toByteArray()).isSameAs(queued);
     }
 
     private static String tag(byte[] signed, String tag) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mailroute.spool.MessageBytes;
-import com.mailroute.testsupport.TestSpool;
+import com.mailroute.testsupport.Spools;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +82,7 @@ class MessageAcceptorTest {
     }
 
     private static MessageAcceptor acceptor(Set<String> allowedSenderDomains) {
-        return new MessageAcceptor(new MessageSanitizer("relay.example.com", CLOCK, TestSpool.create()), queue, 1024 * 1024, allowedSenderDomains, CLOCK);
+        return new MessageAcceptor(new MessageSanitizer("relay.example.com", CLOCK, Spools.standard()), queue, 1024 * 1024, allowedSenderDomains, CLOCK);
     }
 
     private static Submission submission(String wayIn, String message) {
@@ -216,7 +216,7 @@ class MessageAcceptorTest {
 
     @Test
     void acceptShouldRefuseAMessageOverTheSizeLimitWith413() throws JMSException {
-        MessageAcceptor small = new MessageAcceptor(new MessageSanitizer("relay.example.com", CLOCK, TestSpool.create()), queue, 100, Set.of(), CLOCK);
+        MessageAcceptor small = new MessageAcceptor(new MessageSanitizer("relay.example.com", CLOCK, Spools.standard()), queue, 100, Set.of(), CLOCK);
 
         assertThatThrownBy(() -> small.accept(submission("http", MESSAGE)))
                 .isInstanceOf(RejectedException.class)

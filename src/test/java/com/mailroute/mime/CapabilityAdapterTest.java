@@ -1,5 +1,6 @@
 package com.mailroute.mime;
 
+import com.mailroute.spool.MessageBytes;
 import static com.mailroute.mime.Messages.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +25,7 @@ class CapabilityAdapterTest {
     }
 
     private static CapabilityAdapter adapter(byte[] message, String sender, List<String> recipients) {
-        return new CapabilityAdapter(message, sender, recipients, new SevenBitConverter(false), HOST);
+        return new CapabilityAdapter(MessageBytes.of(message), sender, recipients, BothWays.converter(false), HOST);
     }
 
     private static byte[] eightBitMessage() {
@@ -73,7 +74,7 @@ class CapabilityAdapterTest {
 
         PreparedMessage p = adapter(m, "alice@example.com", BOB).prepare(caps(0, "8BITMIME", "PIPELINING"));
 
-        assertThat(p.bytes()).isEqualTo(m);
+        assertThat(p.bytes().toByteArray()).isEqualTo(m);
         assertThat(p.bodyEightBitMime()).isTrue();
         assertThat(p.smtpUtf8()).isFalse();
         assertThat(p.note()).isEmpty();
@@ -85,10 +86,10 @@ class CapabilityAdapterTest {
 
         PreparedMessage p = adapter(m, "alice@example.com", BOB).prepare(caps(0, "PIPELINING"));
 
-        assertAllSevenBit(p.bytes());
+        assertAllSevenBit(p.bytes().toByteArray());
         assertThat(p.bodyEightBitMime()).isFalse();
         assertThat(p.note()).isEqualTo("converted 8bit→7bit: 1 part, 1 header");
-        assertThat(DecodedTree.of(p.bytes())).isEqualTo(DecodedTree.of(m));
+        assertThat(DecodedTree.of(p.bytes().toByteArray())).isEqualTo(DecodedTree.of(m));
     }
 
     @Test
@@ -97,7 +98,7 @@ class CapabilityAdapterTest {
 
         PreparedMessage p = adapter(m, "alice@example.com", BOB).prepare(caps(0));
 
-        assertThat(p.bytes()).isEqualTo(m);
+        assertThat(p.bytes().toByteArray()).isEqualTo(m);
         assertThat(p.bodyEightBitMime()).isFalse();
         assertThat(p.smtpUtf8()).isFalse();
         assertThat(p.note()).isEmpty();
@@ -121,7 +122,7 @@ class CapabilityAdapterTest {
 
         PreparedMessage p = adapter(m, "alice@example.com", BOB).prepare(caps(0, "8BITMIME"));
 
-        assertThat(p.bytes()).isEqualTo(m);
+        assertThat(p.bytes().toByteArray()).isEqualTo(m);
         assertThat(p.bodyEightBitMime()).isTrue();
     }
 
@@ -148,7 +149,7 @@ class CapabilityAdapterTest {
         PreparedMessage p = adapter(m, "alice@example.com", List.of("jörg@example.org")).prepare(caps(0, "8BITMIME", "SMTPUTF8"));
 
         assertThat(p.smtpUtf8()).isTrue();
-        assertThat(p.bytes()).isEqualTo(m);
+        assertThat(p.bytes().toByteArray()).isEqualTo(m);
     }
 
     @Test
@@ -189,7 +190,7 @@ class CapabilityAdapterTest {
 
         PreparedMessage p = adapter(m, "alice@example.com", BOB).prepare(caps(m.length, "SIZE"));
 
-        assertThat(p.bytes()).isEqualTo(m);
+        assertThat(p.bytes().toByteArray()).isEqualTo(m);
     }
 
     @Test
@@ -198,7 +199,7 @@ class CapabilityAdapterTest {
 
         PreparedMessage p = adapter(m, "alice@example.com", BOB).prepare(caps(0, "SIZE"));
 
-        assertThat(p.bytes()).isEqualTo(m);
+        assertThat(p.bytes().toByteArray()).isEqualTo(m);
     }
 
     private static byte[] nested(int depth) {
@@ -226,7 +227,7 @@ class CapabilityAdapterTest {
         byte[] m = nested(2000);
         PreparedMessage p = adapter(m, "a@s.test", BOB).prepare(caps(0, "8BITMIME"));
 
-        assertThat(p.bytes()).isSameAs(m);
+        assertThat(p.bytes().toByteArray()).isSameAs(m);
         assertThat(p.bodyEightBitMime()).isTrue();
     }
 
@@ -234,7 +235,7 @@ class CapabilityAdapterTest {
     void nestingWithinTheLimitShouldStillBeConverted() throws Exception {
         PreparedMessage p = adapter(nested(40), "a@s.test", BOB).prepare(caps(0, "PIPELINING"));
 
-        assertAllSevenBit(p.bytes());
+        assertAllSevenBit(p.bytes().toByteArray());
     }
 
     @Test
@@ -243,8 +244,8 @@ class CapabilityAdapterTest {
 
         PreparedMessage p = adapter(m, "a@s.test", BOB).prepare(caps(0, "PIPELINING"));
 
-        assertAllSevenBit(p.bytes());
-        var parsed = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(p.bytes()));
+        assertAllSevenBit(p.bytes().toByteArray());
+        var parsed = new jakarta.mail.internet.MimeMessage(null, new java.io.ByteArrayInputStream(p.bytes().toByteArray()));
         assertThat(parsed.getHeader("MIME-Version", null)).isEqualTo("1.0");
         assertThat(parsed.getContentType()).contains("charset=iso-8859-1");
         assertThat(parsed.getContent().toString().strip()).isEqualTo("p\u00e5 fredag");

@@ -1,5 +1,6 @@
 package com.mailroute.mime;
 
+import com.mailroute.spool.MessageBytes;
 import static com.mailroute.mime.Messages.ascii;
 import static com.mailroute.mime.Messages.message;
 import static com.mailroute.mime.SevenBitConverterTest.assertWireClean7Bit;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Damaged mail the issue-15 run found left 8-bit after conversion: each shape, converted the way readers read it. */
 class DamagedMailConversionTest {
 
-    private final SevenBitConverter converter = new SevenBitConverter(false);
+    private final SevenBitConverter converter = BothWays.converter(false);
 
     private static Messages multipart() {
         return message().envelopeHeaders("damaged").line("Content-Type: multipart/mixed; boundary=\"b\"").line("");
@@ -36,7 +37,7 @@ class DamagedMailConversionTest {
         byte[] original = multipart().line("--b").line("Content-Type: application/pdf").line("Content-Transfer-Encoding: base64")
                 .line("").line(body).line("--b--").build();
 
-        byte[] converted = converter.convert(original).bytes();
+        byte[] converted = BothWays.convert(converter, original).bytes().toByteArray();
 
         assertWireClean7Bit(converted);
         MimeBodyPart part = (MimeBodyPart) parts(converted).getBodyPart(0);
@@ -50,7 +51,7 @@ class DamagedMailConversionTest {
         byte[] original = multipart().line("--b").line("Content-Type: text/plain; charset=utf-8").line("Content-Transfer-Encoding: 8bits")
                 .line("").line("café").line("--b--").build();
 
-        byte[] converted = converter.convert(original).bytes();
+        byte[] converted = BothWays.convert(converter, original).bytes().toByteArray();
 
         assertWireClean7Bit(converted);
         MimeBodyPart part = (MimeBodyPart) parts(converted).getBodyPart(0);
@@ -63,7 +64,7 @@ class DamagedMailConversionTest {
         byte[] original = multipart().line("--b").line("Content-Type: text/plain; charset=utf-8").line("Content-Transfer-Encoding: 8bit Ça")
                 .line("").line("naïve").line("--b--").build();
 
-        byte[] converted = converter.convert(original).bytes();
+        byte[] converted = BothWays.convert(converter, original).bytes().toByteArray();
 
         assertWireClean7Bit(converted);
         MimeBodyPart part = (MimeBodyPart) parts(converted).getBodyPart(0);
@@ -77,7 +78,7 @@ class DamagedMailConversionTest {
                 .line("X-Ärger: also text").line("").line("rest").line("--b").line("Content-Type: text/plain").line("").line("second")
                 .line("--b--").build();
 
-        byte[] converted = converter.convert(original).bytes();
+        byte[] converted = BothWays.convert(converter, original).bytes().toByteArray();
 
         assertWireClean7Bit(converted);
         MimeMultipart parts = parts(converted);
@@ -91,7 +92,7 @@ class DamagedMailConversionTest {
         byte[] original = multipart().line("Ce message est au format MIME, ça va").line("--b").line("Content-Type: text/plain")
                 .line("").line("ascii part").line("--b--").line("Grüße vom Ende").build();
 
-        byte[] converted = converter.convert(original).bytes();
+        byte[] converted = BothWays.convert(converter, original).bytes().toByteArray();
 
         assertWireClean7Bit(converted);
         assertThat(ascii(converted)).contains("\r\n\r\nCe message est au format MIME, ??a va\r\n--b\r\n")
@@ -105,7 +106,7 @@ class DamagedMailConversionTest {
                 .line("--b").line("Content-Type: application/octet-stream").line("Content-Disposition: attachment; filename=Rechnung_März.pdf")
                 .line("Content-Transfer-Encoding: base64").line("").line("AAEC").line("--b--").build();
 
-        byte[] converted = converter.convert(original).bytes();
+        byte[] converted = BothWays.convert(converter, original).bytes().toByteArray();
 
         assertWireClean7Bit(converted);
         MimeBodyPart part = (MimeBodyPart) parts(converted).getBodyPart(0);
@@ -118,7 +119,7 @@ class DamagedMailConversionTest {
         byte[] original = multipart().line("--b").line("Content-Type: text/plain").line("").line("first").line("--b")
                 .line("Content-Type: text/plain; charset=utf-8").line("Subject: no empty line, Grüße").line("--b--").build();
 
-        byte[] converted = converter.convert(original).bytes();
+        byte[] converted = BothWays.convert(converter, original).bytes().toByteArray();
 
         assertWireClean7Bit(converted);
         MimeMessage parsed = DecodedTree.parse(converted);
@@ -132,7 +133,7 @@ class DamagedMailConversionTest {
                 .line("Cc: Jörg <joerg@exa mple.com").line("Subject: s").line("MIME-Version: 1.0")
                 .line("Content-Type: text/plain; charset=utf-8").line("").line("x").build();
 
-        byte[] converted = converter.convert(original).bytes();
+        byte[] converted = BothWays.convert(converter, original).bytes().toByteArray();
 
         assertWireClean7Bit(converted);
         MimeMessage parsed = DecodedTree.parse(converted);
@@ -147,7 +148,7 @@ class DamagedMailConversionTest {
     void aRealMailboxWithANonAsciiLocalPartShouldBeRefusedAs567() {
         byte[] original = message().line("From: Jörg <jörg@example.com>").line("To: bob@example.org").line("Subject: s")
                 .line("").line("x").build();
-        CapabilityAdapter adapter = new CapabilityAdapter(original, "a@example.com", List.of("bob@example.org"), converter, "strict.test");
+        CapabilityAdapter adapter = new CapabilityAdapter(MessageBytes.of(original), "a@example.com", List.of("bob@example.org"), converter, "strict.test");
 
         assertThatThrownBy(() -> adapter.prepare(new ServerCapabilities(Set.of(), 0, false, false, false, false)))
                 .isInstanceOf(PolicyRejection.class)

@@ -23,7 +23,7 @@ class MessageNeedsTest {
 
     @Test
     void ofShouldNeedNothingForAPlainAsciiMessage() {
-        MessageNeeds needs = MessageNeeds.of(textMessage(null, "hello"), SENDER, RECIPIENTS);
+        MessageNeeds needs = BothWays.needs(textMessage(null, "hello"), SENDER, RECIPIENTS);
 
         assertThat(needs.eightBit()).isFalse();
         assertThat(needs.smtpUtf8()).isFalse();
@@ -32,14 +32,14 @@ class MessageNeedsTest {
 
     @Test
     void ofShouldNeedEightBitWhenTheBodyHoldsEightBitBytes() {
-        assertThat(MessageNeeds.of(textMessage("8bit", "schön"), SENDER, RECIPIENTS).eightBit()).isTrue();
+        assertThat(BothWays.needs(textMessage("8bit", "schön"), SENDER, RECIPIENTS).eightBit()).isTrue();
     }
 
     @Test
     void ofShouldNeedEightBitWhenAPartIsDeclaredEightBitOrBinaryEvenIfItsBytesAreAscii() {
-        assertThat(MessageNeeds.of(textMessage("8bit", "ascii"), SENDER, RECIPIENTS).eightBit()).isTrue();
-        assertThat(MessageNeeds.of(textMessage("binary", "ascii"), SENDER, RECIPIENTS).eightBit()).isTrue();
-        assertThat(MessageNeeds.of(textMessage("7bit", "ascii"), SENDER, RECIPIENTS).eightBit()).isFalse();
+        assertThat(BothWays.needs(textMessage("8bit", "ascii"), SENDER, RECIPIENTS).eightBit()).isTrue();
+        assertThat(BothWays.needs(textMessage("binary", "ascii"), SENDER, RECIPIENTS).eightBit()).isTrue();
+        assertThat(BothWays.needs(textMessage("7bit", "ascii"), SENDER, RECIPIENTS).eightBit()).isFalse();
     }
 
     @Test
@@ -55,14 +55,14 @@ class MessageNeedsTest {
                 .line("--b--")
                 .build();
 
-        assertThat(MessageNeeds.of(nested, SENDER, RECIPIENTS).eightBit()).isTrue();
+        assertThat(BothWays.needs(nested, SENDER, RECIPIENTS).eightBit()).isTrue();
     }
 
     @Test
     void ofShouldNeedEightBitButNotSmtpUtf8ForAnEightBitSubject() {
         byte[] msg = message().line("From: a@example.com").line("Subject: Grüße").line("").line("x").build();
 
-        MessageNeeds needs = MessageNeeds.of(msg, SENDER, RECIPIENTS);
+        MessageNeeds needs = BothWays.needs(msg, SENDER, RECIPIENTS);
 
         assertThat(needs.eightBit()).isTrue();
         assertThat(needs.smtpUtf8()).isFalse();
@@ -72,15 +72,15 @@ class MessageNeedsTest {
     void ofShouldNeedSmtpUtf8ForAUtf8LocalPartInTheEnvelope() {
         byte[] ascii = textMessage(null, "hello");
 
-        assertThat(MessageNeeds.of(ascii, "jörg@example.com", RECIPIENTS).smtpUtf8()).isTrue();
-        assertThat(MessageNeeds.of(ascii, SENDER, List.of("bob@example.org", "用户@example.cn")).smtpUtf8()).isTrue();
+        assertThat(BothWays.needs(ascii, "jörg@example.com", RECIPIENTS).smtpUtf8()).isTrue();
+        assertThat(BothWays.needs(ascii, SENDER, List.of("bob@example.org", "用户@example.cn")).smtpUtf8()).isTrue();
     }
 
     @Test
     void ofShouldNeedSmtpUtf8ForAUtf8LocalPartInTheFromHeader() {
         byte[] msg = message().line("From: Jörg <jörg@example.com>").line("To: bob@example.org").line("").line("x").build();
 
-        assertThat(MessageNeeds.of(msg, "bounce@example.com", RECIPIENTS).smtpUtf8()).isTrue();
+        assertThat(BothWays.needs(msg, "bounce@example.com", RECIPIENTS).smtpUtf8()).isTrue();
     }
 
     @Test
@@ -88,7 +88,7 @@ class MessageNeedsTest {
         byte[] msg = message().line("From: a@example.com").line("Cc: müller@example.com", StandardCharsets.ISO_8859_1)
                 .line("").line("x").build();
 
-        assertThat(MessageNeeds.of(msg, SENDER, RECIPIENTS).smtpUtf8()).isTrue();
+        assertThat(BothWays.needs(msg, SENDER, RECIPIENTS).smtpUtf8()).isTrue();
     }
 
     @Test
@@ -96,7 +96,7 @@ class MessageNeedsTest {
         byte[] msg = message().line("From: Jörg Müller <joerg@bücher.example>").line("To: info@пример.испытание")
                 .line("").line("x").build();
 
-        MessageNeeds needs = MessageNeeds.of(msg, "joerg@bücher.example", List.of("info@пример.испытание"));
+        MessageNeeds needs = BothWays.needs(msg, "joerg@bücher.example", List.of("info@пример.испытание"));
 
         assertThat(needs.smtpUtf8()).isFalse();
         assertThat(needs.eightBit()).isTrue();
@@ -104,7 +104,7 @@ class MessageNeedsTest {
 
     @Test
     void ofShouldReportSignedContentThatNeedsConversion() {
-        MessageNeeds needs = MessageNeeds.of(SevenBitConverterTest.signedMessage(), SENDER, RECIPIENTS);
+        MessageNeeds needs = BothWays.needs(SevenBitConverterTest.signedMessage(), SENDER, RECIPIENTS);
 
         assertThat(needs.signed()).isTrue();
         assertThat(needs.eightBit()).isTrue();
@@ -123,7 +123,7 @@ class MessageNeedsTest {
                 .line("--m--")
                 .build();
 
-        assertThat(MessageNeeds.of(outer, SENDER, RECIPIENTS).signed()).isTrue();
+        assertThat(BothWays.needs(outer, SENDER, RECIPIENTS).signed()).isTrue();
     }
 
     @Test
@@ -133,7 +133,7 @@ class MessageNeedsTest {
                 .line("").line("--s").line("Content-Type: text/plain").line("").line("ascii").line("--s")
                 .line("Content-Type: application/pgp-signature").line("").line("AAAA").line("--s--").build();
 
-        MessageNeeds needs = MessageNeeds.of(msg, SENDER, RECIPIENTS);
+        MessageNeeds needs = BothWays.needs(msg, SENDER, RECIPIENTS);
 
         assertThat(needs.signed()).isFalse();
         assertThat(needs.eightBit()).isTrue();

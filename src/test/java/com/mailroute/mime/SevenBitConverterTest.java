@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SevenBitConverterTest {
 
-    private final SevenBitConverter converter = new SevenBitConverter(false);
+    private final SevenBitConverter converter = BothWays.converter(false);
 
     static void assertWireClean7Bit(byte[] bytes) {
         int lineStart = 0;
@@ -41,17 +41,17 @@ class SevenBitConverterTest {
                 .line("zweite Zeile")
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertWireClean7Bit(conversion.bytes());
+        assertWireClean7Bit(conversion.bytes().toByteArray());
         assertThat(conversion.partsConverted()).isEqualTo(1);
         assertThat(conversion.headersEncoded()).isZero();
         assertThat(conversion.description()).isEqualTo("converted 8bit→7bit: 1 part, 0 headers");
-        MimeMessage parsed = DecodedTree.parse(conversion.bytes());
+        MimeMessage parsed = DecodedTree.parse(conversion.bytes().toByteArray());
         assertThat(parsed.getHeader("Content-Transfer-Encoding", null)).isEqualTo("quoted-printable");
         assertThat(parsed.getContent()).isEqualTo("Grüße aus Köln – 3 € pro Stück\r\nzweite Zeile\r\n");
         assertThat(parsed.getMessageID()).isEqualTo("<orig-1234@example.com>");
-        assertThat(ascii(conversion.bytes())).startsWith("From: Alice <alice@example.com>\r\n"
+        assertThat(ascii(conversion.bytes().toByteArray())).startsWith("From: Alice <alice@example.com>\r\n"
                 + "To: Bob <bob@example.org>\r\n"
                 + "Subject: greeting\r\n"
                 + "Message-ID: <orig-1234@example.com>\r\n"
@@ -59,7 +59,7 @@ class SevenBitConverterTest {
                 + "MIME-Version: 1.0\r\n"
                 + "Content-Type: text/plain; charset=UTF-8\r\n"
                 + "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
-        assertThat(DecodedTree.of(conversion.bytes())).isEqualTo(DecodedTree.of(original));
+        assertThat(DecodedTree.of(conversion.bytes().toByteArray())).isEqualTo(DecodedTree.of(original));
     }
 
     @Test
@@ -71,12 +71,12 @@ class SevenBitConverterTest {
                 .line("Ça coûte 5 £, señor", StandardCharsets.ISO_8859_1)
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertWireClean7Bit(conversion.bytes());
-        assertThat(ascii(conversion.bytes())).contains("\r\n\r\n=C7a co=FBte 5 =A3, se=F1or\r\n");
-        assertThat(DecodedTree.parse(conversion.bytes()).getContent()).isEqualTo("Ça coûte 5 £, señor\r\n");
-        assertThat(DecodedTree.of(conversion.bytes())).isEqualTo(DecodedTree.of(original));
+        assertWireClean7Bit(conversion.bytes().toByteArray());
+        assertThat(ascii(conversion.bytes().toByteArray())).contains("\r\n\r\n=C7a co=FBte 5 =A3, se=F1or\r\n");
+        assertThat(DecodedTree.parse(conversion.bytes().toByteArray()).getContent()).isEqualTo("Ça coûte 5 £, señor\r\n");
+        assertThat(DecodedTree.of(conversion.bytes().toByteArray())).isEqualTo(DecodedTree.of(original));
     }
 
     @Test
@@ -118,22 +118,22 @@ class SevenBitConverterTest {
                 .line("--outer--")
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertWireClean7Bit(conversion.bytes());
+        assertWireClean7Bit(conversion.bytes().toByteArray());
         assertThat(conversion.partsConverted()).isEqualTo(3);
         assertThat(conversion.description()).isEqualTo("converted 8bit→7bit: 3 parts, 0 headers");
-        String out = ascii(conversion.bytes());
+        String out = ascii(conversion.bytes().toByteArray());
         assertThat(out).contains("\r\n--outer\r\n" + sevenBitPart + "--outer\r\n");
         assertThat(out).contains("Content-Type: multipart/mixed; boundary=\"outer\"\r\nContent-Transfer-Encoding: 7bit\r\n");
         assertThat(out).contains("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n");
         assertThat(out).contains("Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n");
         assertThat(out).doesNotContain("\r\n\r\nThis is a preamble.\n");
 
-        MimeMessage parsed = DecodedTree.parse(conversion.bytes());
+        MimeMessage parsed = DecodedTree.parse(conversion.bytes().toByteArray());
         MimeMultipart mixed = (MimeMultipart) parsed.getContent();
         assertThat(mixed.getPreamble().strip()).isEqualTo("This is a preamble.");
-        DecodedTree tree = DecodedTree.of(conversion.bytes());
+        DecodedTree tree = DecodedTree.of(conversion.bytes().toByteArray());
         assertThat(tree).isEqualTo(DecodedTree.of(original));
         assertThat(tree.leaves()).extracting(DecodedTree.Leaf::contentType)
                 .containsExactly("text/plain", "text/html", "text/plain", "application/octet-stream");
@@ -166,19 +166,19 @@ class SevenBitConverterTest {
                 .line("--b1--")
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertWireClean7Bit(conversion.bytes());
+        assertWireClean7Bit(conversion.bytes().toByteArray());
         assertThat(conversion.partsConverted()).isEqualTo(1);
         assertThat(conversion.headersEncoded()).isEqualTo(2);
-        String out = ascii(conversion.bytes());
+        String out = ascii(conversion.bytes().toByteArray());
         assertThat(out).contains("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 7bit\r\n\r\n");
         assertThat(out).contains("Message-ID: <inner-1@example.net>\r\n");
-        DecodedTree tree = DecodedTree.of(conversion.bytes());
+        DecodedTree tree = DecodedTree.of(conversion.bytes().toByteArray());
         assertThat(tree).isEqualTo(DecodedTree.of(original));
         assertThat(tree.leaves()).extracting(DecodedTree.Leaf::decoded)
                 .containsExactly("see attached", "Prüfbericht", "Der Bericht ist fertig – schön!");
-        MimeMessage inner = (MimeMessage) ((MimeMultipart) DecodedTree.parse(conversion.bytes()).getContent())
+        MimeMessage inner = (MimeMessage) ((MimeMultipart) DecodedTree.parse(conversion.bytes().toByteArray()).getContent())
                 .getBodyPart(1).getContent();
         assertThat(((InternetAddress) inner.getFrom()[0]).getPersonal()).isEqualTo("Jörg");
         assertThat(inner.getHeader("Content-Transfer-Encoding", null)).isEqualTo("quoted-printable");
@@ -197,16 +197,16 @@ class SevenBitConverterTest {
                 .line("body")
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertWireClean7Bit(conversion.bytes());
+        assertWireClean7Bit(conversion.bytes().toByteArray());
         assertThat(conversion.partsConverted()).isZero();
         assertThat(conversion.headersEncoded()).isEqualTo(3);
         assertThat(conversion.description()).isEqualTo("converted 8bit→7bit: 0 parts, 3 headers");
-        String out = ascii(conversion.bytes());
+        String out = ascii(conversion.bytes().toByteArray());
         assertThat(out).contains("=?UTF-8?").contains("<juergen@example.com>").contains("plain@example.org");
         assertThat(out).endsWith("Content-Type: text/plain; charset=us-ascii\r\n\r\nbody\r\n");
-        MimeMessage parsed = DecodedTree.parse(conversion.bytes());
+        MimeMessage parsed = DecodedTree.parse(conversion.bytes().toByteArray());
         assertThat(parsed.getSubject())
                 .isEqualTo("Größenordnung der Änderungen für das nächste Quartal – bitte prüfen und bestätigen");
         InternetAddress from = (InternetAddress) parsed.getFrom()[0];
@@ -230,11 +230,11 @@ class SevenBitConverterTest {
                 .line("x")
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertWireClean7Bit(conversion.bytes());
-        assertThat(ascii(conversion.bytes())).contains("Subject: =?ISO-8859-1?Q?Caf=E9_cr=E8me?=\r\n");
-        assertThat(DecodedTree.parse(conversion.bytes()).getSubject()).isEqualTo("Café crème");
+        assertWireClean7Bit(conversion.bytes().toByteArray());
+        assertThat(ascii(conversion.bytes().toByteArray())).contains("Subject: =?ISO-8859-1?Q?Caf=E9_cr=E8me?=\r\n");
+        assertThat(DecodedTree.parse(conversion.bytes().toByteArray()).getSubject()).isEqualTo("Café crème");
     }
 
     @Test
@@ -248,11 +248,11 @@ class SevenBitConverterTest {
                 .line("hello")
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertWireClean7Bit(conversion.bytes());
+        assertWireClean7Bit(conversion.bytes().toByteArray());
         assertThat(conversion.headersEncoded()).isEqualTo(1);
-        assertThat(ascii(conversion.bytes()))
+        assertThat(ascii(conversion.bytes().toByteArray()))
                 .contains("To: Kunde <kunde@xn--bcher-kva.example>, info@xn--e1afmkfd.xn--80akhbyknj4f\r\n");
     }
 
@@ -270,23 +270,23 @@ class SevenBitConverterTest {
                 .line("--b--")
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertWireClean7Bit(conversion.bytes());
+        assertWireClean7Bit(conversion.bytes().toByteArray());
         assertThat(conversion.headersEncoded()).isEqualTo(2);
         assertThat(conversion.partsConverted()).isZero();
-        String out = ascii(conversion.bytes());
+        String out = ascii(conversion.bytes().toByteArray());
         assertThat(out).contains("filename*=UTF-8''Pr%C3%BCfbericht.pdf").contains("\r\n\r\nJVBERi0xLjQK\r\n--b--");
-        MimeMultipart mixed = (MimeMultipart) DecodedTree.parse(conversion.bytes()).getContent();
+        MimeMultipart mixed = (MimeMultipart) DecodedTree.parse(conversion.bytes().toByteArray()).getContent();
         assertThat(mixed.getBodyPart(0).getFileName()).isEqualTo("Prüfbericht.pdf");
-        assertThat(DecodedTree.of(conversion.bytes())).isEqualTo(DecodedTree.of(original));
+        assertThat(DecodedTree.of(conversion.bytes().toByteArray())).isEqualTo(DecodedTree.of(original));
     }
 
     @Test
     void convertShouldRefuseSignedContentThatNeedsConversion() throws Exception {
         byte[] signed = signedMessage();
 
-        assertThatThrownBy(() -> converter.convert(signed))
+        assertThatThrownBy(() -> BothWays.convert(converter, signed))
                 .isInstanceOfSatisfying(SignedContentException.class, e -> {
                     assertThat(e.enhancedStatus()).isEqualTo("5.6.3");
                     assertThat(e.getMessage()).isEqualTo("message is multipart/signed and contains 8-bit content;"
@@ -298,14 +298,14 @@ class SevenBitConverterTest {
     void convertShouldConvertSignedContentWhenAskedTo() throws Exception {
         byte[] signed = signedMessage();
 
-        Conversion conversion = new SevenBitConverter(true).convert(signed);
+        Conversion conversion = BothWays.convert(BothWays.converter(true), signed);
 
-        assertWireClean7Bit(conversion.bytes());
+        assertWireClean7Bit(conversion.bytes().toByteArray());
         assertThat(conversion.partsConverted()).isEqualTo(1);
-        DecodedTree tree = DecodedTree.of(conversion.bytes());
+        DecodedTree tree = DecodedTree.of(conversion.bytes().toByteArray());
         assertThat(tree).isEqualTo(DecodedTree.of(signed));
         assertThat(tree.leaves().get(0).decoded()).isEqualTo("Überweisung freigegeben");
-        assertThat(ascii(conversion.bytes())).contains("\r\n--sig\r\nContent-Type: application/pgp-signature\r\n\r\n"
+        assertThat(ascii(conversion.bytes().toByteArray())).contains("\r\n--sig\r\nContent-Type: application/pgp-signature\r\n\r\n"
                 + "-----BEGIN PGP SIGNATURE-----\r\nAAAA\r\n-----END PGP SIGNATURE-----\r\n--sig--");
     }
 
@@ -328,12 +328,12 @@ class SevenBitConverterTest {
                 .line("--sig--")
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertWireClean7Bit(conversion.bytes());
+        assertWireClean7Bit(conversion.bytes().toByteArray());
         assertThat(conversion.headersEncoded()).isEqualTo(1);
         String body = ascii(original).substring(ascii(original).indexOf("\r\n\r\n"));
-        assertThat(ascii(conversion.bytes())).endsWith(body);
+        assertThat(ascii(conversion.bytes().toByteArray())).endsWith(body);
     }
 
     @Test
@@ -349,9 +349,9 @@ class SevenBitConverterTest {
                 .line("epilogue")
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertThat(conversion.bytes()).isEqualTo(original);
+        assertThat(conversion.bytes().toByteArray()).isEqualTo(original);
         assertThat(conversion.partsConverted()).isZero();
         assertThat(conversion.headersEncoded()).isZero();
         assertThat(conversion.description()).isEqualTo("already 7-bit: nothing converted");
@@ -366,9 +366,9 @@ class SevenBitConverterTest {
                 .line("only ascii")
                 .build();
 
-        Conversion conversion = converter.convert(original);
+        Conversion conversion = BothWays.convert(converter, original);
 
-        assertThat(ascii(conversion.bytes())).endsWith("Content-Type: text/plain\r\nContent-Transfer-Encoding: 7bit\r\n\r\nonly ascii\r\n");
+        assertThat(ascii(conversion.bytes().toByteArray())).endsWith("Content-Type: text/plain\r\nContent-Transfer-Encoding: 7bit\r\n\r\nonly ascii\r\n");
         assertThat(conversion.partsConverted()).isEqualTo(1);
     }
 

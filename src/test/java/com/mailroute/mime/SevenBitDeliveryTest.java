@@ -118,11 +118,11 @@ class SevenBitDeliveryTest {
     @Test
     void strictServerShouldAcceptTheConvertedMessageWithTheSameDecodedContent() throws Exception {
         byte[] original = eightBitMessage();
-        Conversion conversion = new SevenBitConverter(false).convert(original);
+        Conversion conversion = BothWays.convert(BothWays.converter(false), original);
 
         SMTPTransport transport = connect();
         try {
-            send(transport, conversion.bytes());
+            send(transport, conversion.bytes().toByteArray());
             assertThat(transport.getLastReturnCode()).isEqualTo(250);
         } finally {
             transport.close();
@@ -130,7 +130,7 @@ class SevenBitDeliveryTest {
 
         assertThat(received).hasSize(1);
         byte[] arrived = received.get(0);
-        assertThat(arrived).isEqualTo(conversion.bytes());
+        assertThat(arrived).isEqualTo(conversion.bytes().toByteArray());
         assertThat(DecodedTree.of(arrived)).isEqualTo(DecodedTree.of(original));
         MimeMessage parsed = DecodedTree.parse(arrived);
         assertThat(parsed.getSubject()).isEqualTo("Prüfbericht für Köln");

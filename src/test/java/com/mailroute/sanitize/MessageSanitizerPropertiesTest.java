@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mailroute.ingress.RejectedException;
 import com.mailroute.spool.MessageBytes;
-import com.mailroute.testsupport.TestSpool;
+import com.mailroute.testsupport.Spools;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.util.Arrays;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.TestFactory;
 class MessageSanitizerPropertiesTest {
     private static final byte[] MUTATION_BYTES = {'\r', '\n', '\0', '.', ':', ' ', '-', 'a', (byte) 0xFF};
 
-    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK, TestSpool.create());
+    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK, Spools.standard());
 
     @TestFactory
     Stream<DynamicTest> generatedMessagesComeOutWireCleanWithTheSameDecodedContent() {

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.mailroute.ingress.RejectedException;
 import com.mailroute.spool.MessageBytes;
-import com.mailroute.testsupport.TestSpool;
+import com.mailroute.testsupport.Spools;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -27,7 +27,7 @@ class MessageSanitizerTest {
     static final String CLEAN_HEADERS = "From: a@example.com\r\nTo: b@example.org\r\nSubject: hi\r\n"
             + "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1@example.com>\r\n";
 
-    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", CLOCK, TestSpool.create());
+    private final MessageSanitizer sanitizer = new MessageSanitizer("relay.example", CLOCK, Spools.standard());
 
     private SanitizedMessage sanitize(String message) {
         return sanitizer.sanitize(MessageBytes.of(message.getBytes(ISO_8859_1)), "pickup", "0A1B2C");
@@ -515,6 +515,6 @@ class MessageSanitizerTest {
         assertThatThrownBy(() -> new MessageSanitizer.Origin("app ([127.0.0.1])\r\nX-Injected: y", "ESMTP"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MessageSanitizer.Origin("app ([127.0.0.1])", "ESMTP S")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new MessageSanitizer("bad name", CLOCK, TestSpool.create())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MessageSanitizer("bad name", CLOCK, Spools.standard())).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mailroute.spool.MessageBytes;
-import com.mailroute.testsupport.TestSpool;
+import com.mailroute.testsupport.Spools;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
@@ -55,7 +55,7 @@ class SmtpSmugglingTest {
                 + "hello" + terminator
                 + "MAIL FROM:<x>\r\nRCPT TO:<y>\r\nDATA\r\nSubject: injected\r\n\r\nsecond\r\n.\r\n"
                 + "rest of the first message\r\n";
-        SanitizedMessage sanitized = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK, TestSpool.create())
+        SanitizedMessage sanitized = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK, Spools.standard())
                 .sanitize(MessageBytes.of(raw.getBytes(ISO_8859_1)), "http", "Q1");
 
         Properties props = new Properties();

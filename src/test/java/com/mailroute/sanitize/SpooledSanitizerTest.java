@@ -9,7 +9,7 @@ import com.mailroute.spool.FileBytes;
 import com.mailroute.spool.MessageBytes;
 import com.mailroute.spool.Spool;
 import com.mailroute.testsupport.SeededCases;
-import com.mailroute.testsupport.TestSpool;
+import com.mailroute.testsupport.Spools;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -44,9 +44,9 @@ class SpooledSanitizerTest {
     @TempDir
     Path inputs;
 
-    private final Spool heapSpool = TestSpool.create();
+    private final Spool heapSpool = Spools.standard();
     /** A spool that keeps at most 64 bytes of a message in the heap: every test message takes the spooled path. */
-    private final Spool tinySpool = TestSpool.create(64);
+    private final Spool tinySpool = Spools.withHeapLimit(64);
     private final MessageSanitizer inHeap = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK, heapSpool);
     private final MessageSanitizer spooled = new MessageSanitizer("relay.example", MessageSanitizerTest.CLOCK, tinySpool);
 

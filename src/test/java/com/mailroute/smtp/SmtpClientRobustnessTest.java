@@ -43,11 +43,11 @@ class SmtpClientRobustnessTest {
     void pooledPlainConnectionShouldNeverCarryMailForAHostThatRequiresTls() throws IOException {
         try (SmtpClient client = new SmtpClient(settings(h -> h.equals("secure.test") ? TlsPolicy.ENCRYPT : TlsPolicy.NONE))) {
             // baseline: a fresh connection to secure.test is refused (no STARTTLS offered)
-            HopResult alone = client.deliver(hop("secure.test"), "a@s.test", List.of("x@r.test"), c -> PreparedMessage.asIs(MESSAGE));
+            HopResult alone = client.deliver(hop("secure.test"), "a@s.test", List.of("x@r.test"), c -> SmtpFixtures.asIs(MESSAGE));
             assertThat(alone.hostFailure().stage()).isEqualTo(SmtpStage.STARTTLS);
 
-            HopResult plain = client.deliver(hop("plain.test"), "a@s.test", List.of("x@r.test"), c -> PreparedMessage.asIs(MESSAGE));
-            HopResult secure = client.deliver(hop("secure.test"), "a@s.test", List.of("y@r.test"), c -> PreparedMessage.asIs(MESSAGE));
+            HopResult plain = client.deliver(hop("plain.test"), "a@s.test", List.of("x@r.test"), c -> SmtpFixtures.asIs(MESSAGE));
+            HopResult secure = client.deliver(hop("secure.test"), "a@s.test", List.of("y@r.test"), c -> SmtpFixtures.asIs(MESSAGE));
             assertThat(plain.allDelivered()).isTrue();
             assertThat(secure.connectionReused()).isFalse();
             assertThat(secure.allDelivered()).isFalse();
@@ -60,7 +60,7 @@ class SmtpClientRobustnessTest {
     void greeting554ShouldLetTheNextMxBeTried() throws IOException {
         server.greeting = "554 5.3.2 mx1 is misconfigured";
         try (SmtpClient client = new SmtpClient(settings(h -> TlsPolicy.NONE))) {
-            HopResult r = client.deliver(hop("mx1.test"), "a@s.test", List.of("x@r.test"), c -> PreparedMessage.asIs(MESSAGE));
+            HopResult r = client.deliver(hop("mx1.test"), "a@s.test", List.of("x@r.test"), c -> SmtpFixtures.asIs(MESSAGE));
             assertThat(r.hostFailure().permanent()).isTrue();
             assertThat(r.hostFailure().reply().text()).isEqualTo("554 5.3.2 mx1 is misconfigured");
             assertThat(r.tryNextHost()).isTrue();
@@ -85,7 +85,7 @@ class SmtpClientRobustnessTest {
                 1, Duration.ofSeconds(60), h -> TlsPolicy.NONE);
         try (SmtpClient client = new SmtpClient(s)) {
             for (int i = 0; i < 50; i++) {
-                client.deliver(hop("mx.test"), "a@s.test", List.of("x@r.test"), c -> PreparedMessage.asIs(MESSAGE));
+                client.deliver(hop("mx.test"), "a@s.test", List.of("x@r.test"), c -> SmtpFixtures.asIs(MESSAGE));
             }
             Field f = SmtpClient.class.getDeclaredField("timer");
             f.setAccessible(true);
@@ -99,7 +99,7 @@ class SmtpClientRobustnessTest {
     void a421AtRcptShouldEndTheTransactionWithThatReplyForEveryRecipient() throws IOException {
         server.rcptReply = r -> r.contains("x@") ? "421 4.3.2 closing, try later" : "250 2.1.5 Ok";
         try (SmtpClient client = new SmtpClient(settings(h -> TlsPolicy.NONE))) {
-            HopResult r = client.deliver(hop("mx.test"), "a@s.test", List.of("x@r.test", "y@r.test"), c -> PreparedMessage.asIs(MESSAGE));
+            HopResult r = client.deliver(hop("mx.test"), "a@s.test", List.of("x@r.test", "y@r.test"), c -> SmtpFixtures.asIs(MESSAGE));
             assertThat(server.commandsStartingWith("DATA")).isEmpty();
             assertThat(server.commandsStartingWith("RCPT")).hasSize(1);
             assertThat(r.recipients()).allSatisfy(rr -> {
@@ -122,7 +122,7 @@ class SmtpClientRobustnessTest {
                 fs.add(pool.submit(() -> {
                     for (int i = 0; i < 25; i++) {
                         try {
-                            HopResult r = client.deliver(hop("mx.test"), "a@s.test", List.of("x@r.test"), c -> PreparedMessage.asIs(MESSAGE));
+                            HopResult r = client.deliver(hop("mx.test"), "a@s.test", List.of("x@r.test"), c -> SmtpFixtures.asIs(MESSAGE));
                             if (!r.allDelivered()) failed.incrementAndGet();
                             if (i % 5 == 0) Thread.sleep(60);
                         } catch (Exception e) { failed.incrementAndGet(); }

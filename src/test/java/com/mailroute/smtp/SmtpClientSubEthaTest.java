@@ -28,8 +28,8 @@ class SmtpClientSubEthaTest {
     @BeforeEach
     void start() throws IOException {
         server = new RecordingSmtpServer();
-        client = new SmtpClient(SmtpSettings.defaults("relay.mailroute.test", TlsPolicy.NONE)
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        client = new SmtpClient(SmtpFixtures.withTimeouts(SmtpFixtures.settings("relay.mailroute.test", TlsPolicy.NONE),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5)));
         hop = new NextHop("subetha.test", InetAddress.getByName("127.0.0.1"), server.port(), "transport");
     }
 
@@ -42,7 +42,7 @@ class SmtpClientSubEthaTest {
     @Test
     void deliverShouldUseTheEnvelopeNotTheHeadersAndKeepTheBytesExact() {
         HopResult result = client.deliver(hop, "bounces@sender.test", List.of("r1@rcpt.test", "r2@rcpt.test"),
-                caps -> PreparedMessage.asIs(MESSAGE));
+                caps -> SmtpFixtures.asIs(MESSAGE));
 
         assertThat(result.allDelivered()).isTrue();
         assertThat(server.received()).singleElement().satisfies(m -> {
@@ -54,8 +54,8 @@ class SmtpClientSubEthaTest {
 
     @Test
     void twoDeliveriesShouldShareOneServerSession() {
-        HopResult first = client.deliver(hop, "a@sender.test", List.of("r1@rcpt.test"), caps -> PreparedMessage.asIs(MESSAGE));
-        HopResult second = client.deliver(hop, "a@sender.test", List.of("r2@rcpt.test"), caps -> PreparedMessage.asIs(MESSAGE));
+        HopResult first = client.deliver(hop, "a@sender.test", List.of("r1@rcpt.test"), caps -> SmtpFixtures.asIs(MESSAGE));
+        HopResult second = client.deliver(hop, "a@sender.test", List.of("r2@rcpt.test"), caps -> SmtpFixtures.asIs(MESSAGE));
 
         assertThat(first.allDelivered()).isTrue();
         assertThat(second.allDelivered()).isTrue();
@@ -67,7 +67,7 @@ class SmtpClientSubEthaTest {
 
     @Test
     void nullSenderShouldBeSentAsEmptyPath() {
-        HopResult result = client.deliver(hop, "", List.of("r1@rcpt.test"), caps -> PreparedMessage.asIs(MESSAGE));
+        HopResult result = client.deliver(hop, "", List.of("r1@rcpt.test"), caps -> SmtpFixtures.asIs(MESSAGE));
 
         assertThat(result.allDelivered()).isTrue();
         assertThat(server.received()).singleElement().satisfies(m -> assertThat(m.from()).isEmpty());
@@ -83,7 +83,7 @@ class SmtpClientSubEthaTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return PreparedMessage.asIs(MESSAGE);
+            return SmtpFixtures.asIs(MESSAGE);
         };
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {

@@ -1,6 +1,7 @@
 package com.mailroute.smtp;
 
 import com.mailroute.routing.NextHop;
+import com.mailroute.spool.MessageBytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,8 @@ class SmtpClientTest {
     }
 
     private static SmtpSettings settings(TlsPolicy tls, int maxMessages) {
-        return SmtpSettings.defaults("relay.mailroute.test", tls)
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2))
-                .withReuse(maxMessages, Duration.ofSeconds(60));
+        return SmtpFixtures.withReuse(SmtpFixtures.withTimeouts(SmtpFixtures.settings("relay.mailroute.test", tls),
+                Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2)), maxMessages, Duration.ofSeconds(60));
     }
 
     private NextHop hop() throws IOException {
@@ -51,7 +51,7 @@ class SmtpClientTest {
     }
 
     private HopResult deliver(String... recipients) throws IOException {
-        return client.deliver(hop(), "a@sender.test", List.of(recipients), caps -> PreparedMessage.asIs(MESSAGE));
+        return client.deliver(hop(), "a@sender.test", List.of(recipients), caps -> SmtpFixtures.asIs(MESSAGE));
     }
 
     @Test
@@ -76,7 +76,7 @@ class SmtpClientTest {
 
         client.deliver(hop(), "", List.of("b@rcpt.test"), caps -> {
             seen.set(caps);
-            return new PreparedMessage(MESSAGE, true, true, "as is");
+            return new PreparedMessage(MessageBytes.of(MESSAGE), true, true, "as is");
         });
 
         assertThat(server.commandsStartingWith("MAIL"))
@@ -92,7 +92,7 @@ class SmtpClientTest {
 
         HopResult result = client.deliver(hop(), "a@sender.test", List.of("b@rcpt.test"), caps -> {
             seen.set(caps);
-            return new PreparedMessage(MESSAGE, false, false, "converted 8bit→7bit: 1 part");
+            return new PreparedMessage(MessageBytes.of(MESSAGE), false, false, "converted 8bit→7bit: 1 part");
         });
 
         assertThat(seen.get().eightBitMime()).isFalse();
@@ -170,7 +170,7 @@ class SmtpClientTest {
         }
 
         HopResult result = client.deliver(hop(closedPort), "a@sender.test", List.of("x@rcpt.test"),
-                caps -> PreparedMessage.asIs(MESSAGE));
+                caps -> SmtpFixtures.asIs(MESSAGE));
 
         assertThat(result.tryNextHost()).isTrue();
         assertThat(result.hostFailure()).isEqualTo(new HostFailure(SmtpStage.CONNECT, null, "connection refused", false));
@@ -206,7 +206,7 @@ class SmtpClientTest {
 
         HopResult result = client.deliver(hop(), "a@sender.test", List.of("x@rcpt.test"), caps -> {
             seen.set(caps);
-            return PreparedMessage.asIs(MESSAGE);
+            return SmtpFixtures.asIs(MESSAGE);
         });
 
         assertThat(server.commandsStartingWith("HELO")).containsExactly("HELO relay.mailroute.test");
@@ -218,7 +218,7 @@ class SmtpClientTest {
     void encryptPolicyWithoutStartTlsShouldBeTransientHostFailureAtStartTls() throws IOException {
         try (SmtpClient strict = new SmtpClient(settings(TlsPolicy.ENCRYPT, 10))) {
             HopResult result = strict.deliver(hop(), "a@sender.test", List.of("x@rcpt.test"),
-                    caps -> PreparedMessage.asIs(MESSAGE));
+                    caps -> SmtpFixtures.asIs(MESSAGE));
 
             assertThat(result.hostFailure().stage()).isEqualTo(SmtpStage.STARTTLS);
             assertThat(result.hostFailure().permanent()).isFalse();
@@ -308,7 +308,7 @@ class SmtpClientTest {
     void maxMessagesPerConnectionShouldOpenANewConnection() throws IOException {
         try (SmtpClient limited = new SmtpClient(settings(TlsPolicy.NONE, 2))) {
             for (int i = 0; i < 3; i++) {
-                limited.deliver(hop(), "a@sender.test", List.of("x@rcpt.test"), caps -> PreparedMessage.asIs(MESSAGE));
+                limited.deliver(hop(), "a@sender.test", List.of("x@rcpt.test"), caps -> SmtpFixtures.asIs(MESSAGE));
             }
         }
         assertThat(server.messages).hasSize(3);

@@ -52,12 +52,12 @@ class StartTlsTest {
                     }
                 }).build();
         server.start();
-        try (SmtpClient client = new SmtpClient(SmtpSettings.defaults("relay.mailroute.test", TlsPolicy.MAY)
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
+        try (SmtpClient client = new SmtpClient(SmtpFixtures.withTimeouts(SmtpFixtures.settings("relay.mailroute.test", TlsPolicy.MAY),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5)))) {
             NextHop hop = new NextHop("tls.test", InetAddress.getByName("127.0.0.1"), server.getPortAllocated(), "mx 10");
 
             HopResult result = client.deliver(hop, "a@sender.test", List.of("b@rcpt.test"),
-                    caps -> PreparedMessage.asIs(SmtpClientSubEthaTest.MESSAGE));
+                    caps -> SmtpFixtures.asIs(SmtpClientSubEthaTest.MESSAGE));
 
             assertThat(result.allDelivered()).isTrue();
             assertThat(tlsSessions).hasValue(1);
