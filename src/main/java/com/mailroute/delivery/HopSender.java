@@ -8,7 +8,7 @@ import com.mailroute.dkim.DkimSigning;
 import com.mailroute.failure.Classification;
 import com.mailroute.failure.FailureClassifier;
 import com.mailroute.failure.Verdict;
-import com.mailroute.ingress.MailAddress;
+import com.mailroute.message.MailAddress;
 import com.mailroute.mime.CapabilityAdapter;
 import com.mailroute.mime.SevenBitConverter;
 import com.mailroute.queue.DeliveryJob;

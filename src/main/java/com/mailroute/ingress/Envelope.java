@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.message.MailAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package com.mailroute.ingress;
 
+import com.mailroute.message.RejectedException;
+import com.mailroute.message.MailAddress;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

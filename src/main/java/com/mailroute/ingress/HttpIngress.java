@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.message.RejectedException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.message.RejectedException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;

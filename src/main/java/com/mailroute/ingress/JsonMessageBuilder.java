@@ -1,5 +1,7 @@
 package com.mailroute.ingress;
 
+import com.mailroute.message.RejectedException;
+import com.mailroute.message.MailAddress;
 import com.mailroute.format.MessageIds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package com.mailroute.ingress;
 
+import com.mailroute.message.RejectedException;
+import com.mailroute.message.MailAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

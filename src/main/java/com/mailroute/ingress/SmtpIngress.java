@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.message.RejectedException;
 import com.mailroute.spool.MessageBytes;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package com.mailroute.sanitize;
 
 import com.mailroute.format.MailDates;
 import com.mailroute.format.MessageIds;
-import com.mailroute.ingress.RejectedException;
+import com.mailroute.message.RejectedException;
 import com.mailroute.spool.MessageBytes;
 import com.mailroute.spool.Spool;
 import java.io.ByteArrayOutputStream;

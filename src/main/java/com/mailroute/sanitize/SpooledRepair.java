@@ -1,6 +1,6 @@
 package com.mailroute.sanitize;
 
-import com.mailroute.ingress.RejectedException;
+import com.mailroute.message.RejectedException;
 import com.mailroute.spool.FileBytes;
 import com.mailroute.spool.MessageBytes;
 import com.mailroute.spool.Spool;

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 
-import com.mailroute.ingress.MailAddress;
-import com.mailroute.ingress.RejectedException;
+import com.mailroute.message.MailAddress;
+import com.mailroute.message.RejectedException;
 import org.subethamail.smtp.server.Session;
 
 /** MAIL FROM:&lt;sender&gt; with SIZE, BODY, SMTPUTF8 and AUTH parameters; the sender is validated as every way in does. */

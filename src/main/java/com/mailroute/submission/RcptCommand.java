@@ -2,8 +2,8 @@ package com.mailroute.submission;
 
 import java.io.IOException;
 
-import com.mailroute.ingress.MailAddress;
-import com.mailroute.ingress.RejectedException;
+import com.mailroute.message.MailAddress;
+import com.mailroute.message.RejectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.server.Session;

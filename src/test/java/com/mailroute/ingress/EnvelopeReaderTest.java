@@ -1,5 +1,7 @@
 package com.mailroute.ingress;
 
+import com.mailroute.message.RejectedException;
+import com.mailroute.message.MailAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

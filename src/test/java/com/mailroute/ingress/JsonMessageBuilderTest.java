@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.message.RejectedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

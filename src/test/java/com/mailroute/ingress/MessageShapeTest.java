@@ -1,5 +1,6 @@
 package com.mailroute.ingress;
 
+import com.mailroute.message.RejectedException;
 import com.mailroute.spool.MessageBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

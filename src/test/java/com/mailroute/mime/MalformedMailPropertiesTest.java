@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.mailroute.ingress.MessageShape;
-import com.mailroute.ingress.RejectedException;
+import com.mailroute.message.RejectedException;
 import com.mailroute.sanitize.MalformedMessages;
 import com.mailroute.sanitize.MessageSanitizer;
 import com.mailroute.sanitize.SanitizedMessage;

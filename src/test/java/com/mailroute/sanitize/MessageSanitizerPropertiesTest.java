@@ -3,7 +3,7 @@ package com.mailroute.sanitize;
 import static com.mailroute.sanitize.MessageSanitizerTest.assertWireClean;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mailroute.ingress.RejectedException;
+import com.mailroute.message.RejectedException;
 import com.mailroute.spool.MessageBytes;
 import com.mailroute.testsupport.Spools;
 import jakarta.mail.internet.MimeMessage;

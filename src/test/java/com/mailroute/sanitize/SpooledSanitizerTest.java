@@ -4,7 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mailroute.ingress.RejectedException;
+import com.mailroute.message.RejectedException;
 import com.mailroute.spool.FileBytes;
 import com.mailroute.spool.MessageBytes;
 import com.mailroute.spool.Spool;

@@ -1,4 +1,4 @@
-package com.mailroute.ingress;
+package com.mailroute.message;
 
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package com.mailroute.ingress;
+package com.mailroute.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package com.mailroute.ingress;
+package com.mailroute.message;
 
 /** A submission MailRoute refuses to accept; the message says exactly why, for the submitter. */
 public class RejectedException extends RuntimeException {
