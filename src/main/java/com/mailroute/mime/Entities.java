@@ -182,17 +182,19 @@ final class Entities {
 
     /** The body exactly as it stands in the message, still transfer-encoded. */
     static byte[] rawBody(MimePart part) throws MessagingException, IOException {
-        InputStream in;
-        if (part instanceof MimeMessage message) {
-            in = message.getRawInputStream();
-        } else if (part instanceof MimeBodyPart bodyPart) {
-            in = bodyPart.getRawInputStream();
-        } else {
-            throw new IllegalArgumentException("unsupported part type " + part.getClass());
-        }
-        try (in) {
+        try (InputStream in = rawStream(part)) {
             return in.readAllBytes();
         }
+    }
+
+    /** A stream over the body exactly as it stands in the message (a region of the file for a spooled one). */
+    static InputStream rawStream(MimePart part) throws MessagingException {
+        if (part instanceof MimeMessage message) {
+            return message.getRawInputStream();
+        } else if (part instanceof MimeBodyPart bodyPart) {
+            return bodyPart.getRawInputStream();
+        }
+        throw new IllegalArgumentException("unsupported part type " + part.getClass());
     }
 
     /** A header value as read by Angus (one char per byte) back to its original bytes. */

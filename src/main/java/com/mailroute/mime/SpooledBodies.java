@@ -256,14 +256,7 @@ final class SpooledBodies implements Bodies {
 
     /** The entity's raw body as a re-readable region (Angus keeps it as one when it parsed from a shared stream). */
     private static SharedInputStream raw(MimePart part) throws MessagingException, IOException {
-        InputStream in;
-        if (part instanceof MimeMessage message) {
-            in = message.getRawInputStream();
-        } else if (part instanceof MimeBodyPart bodyPart) {
-            in = bodyPart.getRawInputStream();
-        } else {
-            throw new IllegalArgumentException("unsupported part type " + part.getClass());
-        }
+        InputStream in = Entities.rawStream(part);
         if (in instanceof SharedInputStream shared) {
             return shared;
         }
