@@ -124,7 +124,24 @@ class LargeMessageIT {
                 assertThat(r.statusCode()).as("HTTP answer: " + r.body()).isEqualTo(202);
             }
             case "smtp" -> smtp(from, to, message);
-            default -> (way.equals("jms") ? WayIn.JMS : WayIn.PICKUP).submit(relay, peers, from, String.join(",", to), message);
+            case "pickup" -> pickup(from, to, message);
+            default -> WayIn.JMS.submit(relay, peers, from, String.join(",", to), message);
+        }
+    }
+
+    /** A pickup file with one x-receiver line per recipient, renamed into pickup/ once written. */
+    private void pickup(String from, List<String> to, byte[] message) {
+        StringBuilder envelope = new StringBuilder("x-sender: <" + from + ">\r\n");
+        to.forEach(r -> envelope.append("x-receiver: <").append(r).append(">\r\n"));
+        try {
+            java.nio.file.Path tmp = relay.pickupDir().resolve(".large.eml");
+            try (OutputStream out = java.nio.file.Files.newOutputStream(tmp)) {
+                out.write(envelope.toString().getBytes(StandardCharsets.US_ASCII));
+                out.write(message);
+            }
+            java.nio.file.Files.move(tmp, relay.pickupDir().resolve("large.eml"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
