@@ -76,10 +76,10 @@ public final class SmtpClient implements AutoCloseable {
             connection.quit();
             throw e;
         }
-        Transaction transaction = new Transaction(connection, reused, mailFrom, recipients);
+        Transaction transaction = new Transaction(connection, reused, mailFrom, recipients, message);
         HopResult result;
         try {
-            result = transaction.run(message);
+            result = transaction.run();
         } catch (RuntimeException | Error e) {
             connection.quit();
             throw e;

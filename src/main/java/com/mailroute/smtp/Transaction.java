@@ -15,16 +15,17 @@ final class Transaction {
     private final boolean reused;
     private final String mailFrom;
     private final List<String> recipients;
+    private final PreparedMessage message;
     private final Map<String, RecipientResult> results = new LinkedHashMap<>();
-    private PreparedMessage message;
     private boolean connectionUsable;
 
     /** @param reused true when the connection already carried an earlier delivery (pooled) */
-    Transaction(SmtpConnection connection, boolean reused, String mailFrom, List<String> recipients) {
+    Transaction(SmtpConnection connection, boolean reused, String mailFrom, List<String> recipients, PreparedMessage message) {
         this.connection = connection;
         this.reused = reused;
         this.mailFrom = mailFrom;
         this.recipients = recipients;
+        this.message = message;
     }
 
     /** False when the server closed the session, the connection broke, or RSET failed: quit it, do not pool it. */
@@ -32,8 +33,7 @@ final class Transaction {
         return connectionUsable;
     }
 
-    HopResult run(PreparedMessage message) {
-        this.message = message;
+    HopResult run() {
         try {
             connection.countTransaction();
             SmtpReply mail = connection.command(SmtpStage.MAIL, mailFromCommand(message));
@@ -53,7 +53,7 @@ final class Transaction {
                     if (rcpt.code() == 421) {
                         // The server is closing the session: the remaining recipients carry its reply, not "connection lost".
                         failRemaining(rcpt, SmtpStage.RCPT);
-                        return outcome(null, false);
+                        return result(null, false);
                     }
                 }
             }
@@ -66,10 +66,10 @@ final class Transaction {
             } else {
                 failRemaining(end, connection.stage());
             }
-            return outcome(null, end.code() != 421);
+            return result(null, end.code() != 421);
         } catch (SessionFailure f) {
             failRemaining(null, f.stage());
-            return outcome(f.failure(), false);
+            return result(f.failure(), false);
         }
     }
 
@@ -90,7 +90,7 @@ final class Transaction {
     /** The transaction was refused before DATA: RSET so the connection is clean for the next message. */
     private HopResult finishWithRset(SmtpReply refusal) {
         boolean usable = (refusal == null || refusal.code() != 421) && connection.reset();
-        return outcome(null, usable);
+        return result(null, usable);
     }
 
     private void failRemaining(SmtpReply reply, SmtpStage stage) {
@@ -99,7 +99,7 @@ final class Transaction {
         }
     }
 
-    private HopResult outcome(HostFailure failure, boolean usable) {
+    private HopResult result(HostFailure failure, boolean usable) {
         connectionUsable = usable;
         return new HopResult(connection.hop(), failure, recipients.stream().map(results::get).toList(), message.note(), reused);
     }
