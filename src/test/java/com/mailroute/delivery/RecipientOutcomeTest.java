@@ -1,7 +1,6 @@
 package com.mailroute.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.net.InetAddress;
