@@ -28,6 +28,7 @@ import com.mailroute.broker.EmbeddedBroker;
 import com.mailroute.broker.Queues;
 import com.mailroute.delivery.DeliveryProcessor;
 import com.mailroute.delivery.HopSender;
+import com.mailroute.delivery.SmtpHopSender;
 import com.mailroute.dkim.DkimKeys;
 import com.mailroute.dkim.DkimSigning;
 import com.mailroute.dkim.PublishedKeyCheck;
@@ -226,9 +227,9 @@ public class MailRouteConfiguration implements CamelConfiguration {
                 smtp.close();
             }
         }, true, true);
-        HopSender hopSender = new HopSender(smtp, new SevenBitConverter(settings.bool("mailroute.mime.convert-signed"), spool), dkim);
+        HopSender hopSender = new SmtpHopSender(smtp, new SevenBitConverter(settings.bool("mailroute.mime.convert-signed"), spool), dkim);
         DsnBuilder dsn = new DsnBuilder(settings.heloName(), settings.get("mailroute.postmaster"), settings.duration("mailroute.queue.max-lifetime"));
-        return new DeliveryProcessor(resolver, hopSender, settings.retrySchedule(), settings.duration("mailroute.queue.max-lifetime"),
+        return new DeliveryProcessor(resolver::resolve, hopSender, settings.retrySchedule(), settings.duration("mailroute.queue.max-lifetime"),
                 settings.duration("mailroute.delay-warning"), dsn, acceptor, metrics, clock, spool,
                 settings.nonNegativeInt("mailroute.delivery.max-per-domain"), settings.positiveInt("mailroute.delivery.max-internal-errors"));
     }

@@ -16,7 +16,6 @@ import com.mailroute.broker.Queues;
 import com.mailroute.failure.Classification;
 import com.mailroute.failure.DeadLetter;
 import com.mailroute.failure.DsnBuilder;
-import com.mailroute.failure.FailureClassifier;
 import com.mailroute.failure.RetrySchedule;
 import com.mailroute.failure.Verdict;
 import com.mailroute.ingress.MessageAcceptor;
@@ -29,8 +28,9 @@ import com.mailroute.spool.Spool;
 import com.mailroute.queue.JobQueue;
 import com.mailroute.queue.OutgoingMessages;
 import com.mailroute.routing.NextHop;
-import com.mailroute.routing.NextHopResolver;
 import com.mailroute.routing.ResolutionException;
+import com.mailroute.smtp.HopResult;
+import com.mailroute.smtp.HostFailure;
 import com.mailroute.smtp.SmtpReply;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultMessage;
@@ -58,7 +58,7 @@ public final class DeliveryProcessor {
     /** What a DSN returns of a large message: its header section, which is never near this long. */
     private static final int HEADER_LIMIT = 256 * 1024;
 
-    private final NextHopResolver resolver;
+    private final NextHops resolver;
     private final HopSender hopSender;
     private final RetrySchedule schedule;
     private final Duration maxLifetime;
@@ -72,7 +72,7 @@ public final class DeliveryProcessor {
     private final int maxInternalErrors;
     private final Map<String, Semaphore> busyDomains = new ConcurrentHashMap<>();
 
-    public DeliveryProcessor(NextHopResolver resolver, HopSender hopSender, RetrySchedule schedule, Duration maxLifetime,
+    public DeliveryProcessor(NextHops resolver, HopSender hopSender, RetrySchedule schedule, Duration maxLifetime,
                              Duration delayWarning, DsnBuilder dsn, MessageAcceptor acceptor, DeliveryEvents metrics, Clock clock,
                              Spool spool, int maxPerDomain, int maxInternalErrors) {
         this.resolver = resolver;
@@ -93,7 +93,7 @@ public final class DeliveryProcessor {
     static final class Attempt {
         DeliveryJob job;
         final Instant startedAt;
-        List<Outcome> outcomes = List.of();
+        List<RecipientOutcome> outcomes = List.of();
 
         Attempt(DeliveryJob job, Instant startedAt) {
             this.job = job;
@@ -153,7 +153,7 @@ public final class DeliveryProcessor {
             LOG.error("{} id={} domain={}: MailRoute error during delivery ({} of {} allowed in a row{}): {}", giveUp ? "failed" : "deferred",
                     job.queueId(), job.domain(), job.internalErrors(), maxInternalErrors,
                     giveUp ? "; giving up: this is a bug in MailRoute, please report it" : "", e.toString(), e);
-            attempt.outcomes = job.recipients().stream().map(r -> new Outcome(r, c, 0, "", "", "", "")).toList();
+            attempt.outcomes = job.recipients().stream().map(r -> RecipientOutcome.unsent(r, c, "")).toList();
         }
     }
 
@@ -163,40 +163,41 @@ public final class DeliveryProcessor {
         settle(exchange, attempt.job, attempt.outcomes, attempt.startedAt);
     }
 
-    /** What happened to one recipient in this attempt, with the evidence. */
-    record Outcome(String recipient, Classification classification, int replyCode, String reply, String remoteHost, String stage, String note) {
-    }
-
-    List<Outcome> attempt(DeliveryJob job) {
+    List<RecipientOutcome> attempt(DeliveryJob job) {
         List<NextHop> hops;
         try {
             hops = resolver.resolve(job.domain());
         } catch (ResolutionException e) {
             Classification c = new Classification(e.permanent() ? Verdict.PERMANENT : Verdict.TRANSIENT, e.enhancedStatus(), e.getMessage());
             LOG.warn("{} id={} domain={} stage=dns: {}", e.permanent() ? "failed" : "deferred", job.queueId(), job.domain(), e.getMessage());
-            return job.recipients().stream().map(r -> new Outcome(r, c, 0, "", "", "dns", "")).toList();
+            return job.recipients().stream().map(r -> RecipientOutcome.unsent(r, c, "dns")).toList();
         }
-        HopSender.Result last = null;
+        HopResult last = null;
         List<String> tried = new ArrayList<>();
         for (NextHop hop : hops) {
             last = hopSender.send(hop, job);
             if (!last.tryNextHost()) {
                 break;
             }
-            tried.add(hop + " said " + last.hostFailureText());
+            tried.add(hop + " said " + said(last.hostFailure()));
         }
         if (last.tryNextHost()) {
             LOG.warn("deferred id={} domain={}: no next hop could be used; tried {}", job.queueId(), job.domain(), String.join("; ", tried));
         }
-        return last.outcomes();
+        return RecipientOutcome.of(job.recipients(), last);
     }
 
-    private void settle(Exchange exchange, DeliveryJob job, List<Outcome> outcomes, Instant now) {
+    /** A host failure on one line: "greeting: 421 4.3.2 busy" or "connect: connection refused". */
+    private static String said(HostFailure f) {
+        return f.stage().label() + ": " + (f.reply() != null ? LogText.oneLine(f.reply().text()) : f.error());
+    }
+
+    private void settle(Exchange exchange, DeliveryJob job, List<RecipientOutcome> outcomes, Instant now) {
         List<String> retry = new ArrayList<>();
-        Map<String, Outcome> transientOutcomes = new LinkedHashMap<>();
-        Map<String, List<Outcome>> dead = new LinkedHashMap<>();
-        Outcome lastTransient = null;
-        for (Outcome o : outcomes) {
+        Map<String, RecipientOutcome> transientOutcomes = new LinkedHashMap<>();
+        Map<String, List<RecipientOutcome>> dead = new LinkedHashMap<>();
+        RecipientOutcome lastTransient = null;
+        for (RecipientOutcome o : outcomes) {
             switch (o.classification().verdict()) {
                 case DELIVERED -> {
                     LOG.info("delivered id={} domain={} rcpt=<{}> host={} reply=\"{}\"{}", job.queueId(), job.domain(), o.recipient(),
@@ -208,8 +209,7 @@ public final class DeliveryProcessor {
                 }
                 case TRANSIENT -> {
                     if (Duration.between(job.acceptedAt(), now).compareTo(maxLifetime) >= 0) {
-                        Outcome expired = new Outcome(o.recipient(), FailureClassifier.expired(maxLifetime, o.classification()),
-                                o.replyCode(), o.reply(), o.remoteHost(), o.stage(), o.note());
+                        RecipientOutcome expired = o.expired(maxLifetime);
                         dead.computeIfAbsent(key(expired), k -> new ArrayList<>()).add(expired);
                     } else {
                         retry.add(o.recipient());
@@ -241,9 +241,9 @@ public final class DeliveryProcessor {
                     Durations.format(delay.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), lastTransient.classification().reason());
         }
         List<DeadLetter> deadLetters = new ArrayList<>();
-        for (List<Outcome> group : dead.values()) {
-            Outcome o = group.get(0);
-            List<String> rcpts = group.stream().map(Outcome::recipient).toList();
+        for (List<RecipientOutcome> group : dead.values()) {
+            RecipientOutcome o = group.get(0);
+            List<String> rcpts = group.stream().map(RecipientOutcome::recipient).toList();
             DeadLetter dl = new DeadLetter(QueueIds.next(), job.withRecipients(rcpts), o.replyCode(), o.classification().enhancedStatus(),
                     o.reply(), o.remoteHost(), o.stage(), now, o.classification().reason());
             deadLetters.add(dl);
@@ -292,7 +292,7 @@ public final class DeliveryProcessor {
         }
     }
 
-    private static DsnBuilder.FailedRecipient failed(String recipient, String action, Outcome o, Instant now) {
+    private static DsnBuilder.FailedRecipient failed(String recipient, String action, RecipientOutcome o, Instant now) {
         String host = o.remoteHost().isEmpty() ? null : o.remoteHost().replaceAll(" \\[.*", "");
         SmtpReply reply = o.replyCode() == 0 ? null : new SmtpReply(o.replyCode(), o.classification().enhancedStatus(), o.reply());
         String status = o.classification().enhancedStatus();
@@ -302,7 +302,7 @@ public final class DeliveryProcessor {
         return new DsnBuilder.FailedRecipient(recipient, action, status, host, reply, o.classification().reason(), now);
     }
 
-    private static String key(Outcome o) {
+    private static String key(RecipientOutcome o) {
         return o.replyCode() + "|" + o.reply() + "|" + o.stage() + "|" + o.remoteHost() + "|" + o.classification().reason();
     }
 

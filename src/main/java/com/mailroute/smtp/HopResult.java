@@ -5,11 +5,13 @@ import com.mailroute.routing.NextHop;
 import java.util.List;
 
 /**
- * Outcome of one attempt at one host.
+ * What one attempt at one host did: the one result type of smtp/ for a hop.
  *
  * @param hostFailure      null when the session worked; set when the host could not be used (before MAIL FROM) or the
  *                         connection was lost or timed out during the transaction (then its stage is MAIL or later)
- * @param recipients       one result per recipient, in the order given
+ * @param recipients       one result per recipient, in the order given: delivered, refused by the server (its reply),
+ *                         failed with the connection, or refused by MailRoute's capability check, DKIM or SIZE (its
+ *                         {@link PolicyRejection}, then nothing was sent to this host)
  * @param note             the {@link PreparedMessage#note()}, "" when the preparer was not reached
  * @param connectionReused true when a pooled connection from an earlier delivery carried this transaction
  */

@@ -2,7 +2,9 @@ package com.mailroute.smtp;
 
 /**
  * A permanent refusal decided by MailRoute itself before MAIL FROM, because the host cannot
- * take the message as it is (e.g. 5.6.7 SMTPUTF8 not offered, 5.3.4 message too big).
+ * take the message as it is (e.g. 5.6.7 SMTPUTF8 not offered, 5.3.4 message too big). Thrown by a
+ * {@link MessagePreparer}, then carried to delivery as itself on each {@link RecipientResult}: it is not a server's
+ * reply and never travels as one.
  */
 public class PolicyRejection extends Exception {
 
@@ -17,8 +19,8 @@ public class PolicyRejection extends Exception {
         return enhancedStatus;
     }
 
-    /** The rejection written as an SMTP reply (code 554) so it travels like a server's answer. */
-    public SmtpReply toReply() {
-        return new SmtpReply(554, enhancedStatus, "554 " + enhancedStatus + " " + getMessage());
+    /** The reason in words, naming the host and what it lacks; a dead letter's and a DSN's reason. */
+    public String reason() {
+        return getMessage();
     }
 }

@@ -70,29 +70,28 @@ public final class SmtpClient implements AutoCloseable {
             message = preparer.prepare(connection.capabilities());
         } catch (PolicyRejection rejection) {
             pool.giveBack(connection);   // nothing was sent: the session is still clean
-            SmtpReply reply = rejection.toReply();
-            List<RecipientResult> results = recipients.stream()
-                    .map(r -> RecipientResult.failed(r, reply, SmtpStage.POLICY)).toList();
+            List<RecipientResult> results = recipients.stream().map(r -> RecipientResult.refused(r, rejection)).toList();
             return logged(logContext, new HopResult(hop, null, results, "", reused));
         } catch (RuntimeException | Error e) {
             connection.quit();
             throw e;
         }
-        Transaction.Outcome outcome;
+        Transaction transaction = new Transaction(connection, reused, mailFrom, recipients, message);
+        HopResult result;
         try {
-            outcome = new Transaction(connection, mailFrom, recipients).run(message);
+            result = transaction.run();
         } catch (RuntimeException | Error e) {
             connection.quit();
             throw e;
         } finally {
             message.releaseScratch();   // a converted spooled copy is for this host only; the queued bytes stay
         }
-        if (outcome.connectionUsable()) {
+        if (transaction.connectionUsable()) {
             pool.giveBack(connection);
         } else {
             connection.quit();
         }
-        return logged(logContext, new HopResult(hop, outcome.hostFailure(), outcome.recipients(), message.note(), reused));
+        return logged(logContext, result);
     }
 
     private SmtpConnection open(NextHop hop) throws SessionFailure {
@@ -130,7 +129,10 @@ public final class SmtpClient implements AutoCloseable {
             if (r.delivered()) {
                 continue;
             }
-            if (f == null || r.reply() != f.reply()) {
+            if (r.refusal() != null) {
+                line.append("; ").append(r.recipient()).append(" not sent, MailRoute refused (").append(r.refusal().enhancedStatus())
+                        .append("): ").append(LogText.oneLine(r.refusal().reason()));
+            } else if (f == null || r.reply() != f.reply()) {
                 line.append("; ").append(r.recipient()).append(" refused at ").append(r.stage().label())
                         .append(": ").append(oneLine(r.reply()));
             }

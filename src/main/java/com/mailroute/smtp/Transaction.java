@@ -5,25 +5,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One MAIL FROM / RCPT TO / DATA exchange on an open connection, with a result per recipient. */
+/**
+ * One MAIL FROM / RCPT TO / DATA exchange on an open connection, with a result per recipient. Once run, it also
+ * tells whether the connection can carry another message.
+ */
 final class Transaction {
 
-    /** Results, the connection failure if any, and whether the connection can carry another message. */
-    record Outcome(List<RecipientResult> recipients, HostFailure hostFailure, boolean connectionUsable) {
-    }
-
     private final SmtpConnection connection;
+    private final boolean reused;
     private final String mailFrom;
     private final List<String> recipients;
+    private final PreparedMessage message;
     private final Map<String, RecipientResult> results = new LinkedHashMap<>();
+    private boolean connectionUsable;
 
-    Transaction(SmtpConnection connection, String mailFrom, List<String> recipients) {
+    /** @param reused true when the connection already carried an earlier delivery (pooled) */
+    Transaction(SmtpConnection connection, boolean reused, String mailFrom, List<String> recipients, PreparedMessage message) {
         this.connection = connection;
+        this.reused = reused;
         this.mailFrom = mailFrom;
         this.recipients = recipients;
+        this.message = message;
     }
 
-    Outcome run(PreparedMessage message) {
+    /** False when the server closed the session, the connection broke, or RSET failed: quit it, do not pool it. */
+    boolean connectionUsable() {
+        return connectionUsable;
+    }
+
+    HopResult run() {
         try {
             connection.countTransaction();
             SmtpReply mail = connection.command(SmtpStage.MAIL, mailFromCommand(message));
@@ -43,7 +53,7 @@ final class Transaction {
                     if (rcpt.code() == 421) {
                         // The server is closing the session: the remaining recipients carry its reply, not "connection lost".
                         failRemaining(rcpt, SmtpStage.RCPT);
-                        return outcome(null, false);
+                        return result(null, false);
                     }
                 }
             }
@@ -56,10 +66,10 @@ final class Transaction {
             } else {
                 failRemaining(end, connection.stage());
             }
-            return outcome(null, end.code() != 421);
+            return result(null, end.code() != 421);
         } catch (SessionFailure f) {
             failRemaining(null, f.stage());
-            return outcome(f.failure(), false);
+            return result(f.failure(), false);
         }
     }
 
@@ -78,9 +88,9 @@ final class Transaction {
     }
 
     /** The transaction was refused before DATA: RSET so the connection is clean for the next message. */
-    private Outcome finishWithRset(SmtpReply refusal) {
+    private HopResult finishWithRset(SmtpReply refusal) {
         boolean usable = (refusal == null || refusal.code() != 421) && connection.reset();
-        return outcome(null, usable);
+        return result(null, usable);
     }
 
     private void failRemaining(SmtpReply reply, SmtpStage stage) {
@@ -89,7 +99,8 @@ final class Transaction {
         }
     }
 
-    private Outcome outcome(HostFailure failure, boolean usable) {
-        return new Outcome(recipients.stream().map(results::get).toList(), failure, usable);
+    private HopResult result(HostFailure failure, boolean usable) {
+        connectionUsable = usable;
+        return new HopResult(connection.hop(), failure, recipients.stream().map(results::get).toList(), message.note(), reused);
     }
 }

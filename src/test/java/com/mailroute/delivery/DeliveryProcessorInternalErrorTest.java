@@ -41,10 +41,10 @@ class DeliveryProcessorInternalErrorTest {
     static java.nio.file.Path SPOOL_DIR;
     private final DefaultCamelContext camel = new DefaultCamelContext();
 
-    // A HopSender without an SMTP client fails with a NullPointerException on every attempt: a stand-in for a bug.
+    // An SmtpHopSender without an SMTP client fails with a NullPointerException on every attempt: a stand-in for a bug.
     private final DeliveryProcessor delivery = new DeliveryProcessor(
-            new NextHopResolver(new DnsLookup(List.of("127.0.0.1:9"), Duration.ofSeconds(1), 10), Map.of(), "127.0.0.1:2525", 25),
-            new HopSender(null, new SevenBitConverter(false, com.mailroute.testsupport.Spools.heap()), new DkimSigning(DkimKeys.none(), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK)), RetrySchedule.parse("5m"), Duration.ofDays(5), Duration.ZERO,
+            new NextHopResolver(new DnsLookup(List.of("127.0.0.1:9"), Duration.ofSeconds(1), 10), Map.of(), "127.0.0.1:2525", 25)::resolve,
+            new SmtpHopSender(null, new SevenBitConverter(false, com.mailroute.testsupport.Spools.heap()), new DkimSigning(DkimKeys.none(), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK)), RetrySchedule.parse("5m"), Duration.ofDays(5), Duration.ZERO,
             new DsnBuilder("relay.test", "postmaster@relay.test"),
             new MessageAcceptor(new MessageSanitizer("relay.test", CLOCK, Spools.standard()), null, 1 << 20, Set.of(), CLOCK), new Metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)), CLOCK, new Spool(SPOOL_DIR, 1 << 20), 0, 3);
 

@@ -281,10 +281,14 @@ class SmtpClientTest {
         });
         HopResult next = deliver("z@rcpt.test");
 
+        assertThat(rejected.hostFailure()).isNull();
+        assertThat(rejected.recipients()).extracting(RecipientResult::recipient).containsExactly("x@rcpt.test", "y@rcpt.test");
         assertThat(rejected.recipients()).allSatisfy(r -> {
+            assertThat(r.delivered()).isFalse();
             assertThat(r.stage()).isEqualTo(SmtpStage.POLICY);
-            assertThat(r.reply()).isEqualTo(new SmtpReply(554, "5.6.7",
-                    "554 5.6.7 SMTPUTF8 is needed but mx.test did not announce it"));
+            assertThat(r.reply()).as("MailRoute's refusal is not a server reply").isNull();
+            assertThat(r.refusal().enhancedStatus()).isEqualTo("5.6.7");
+            assertThat(r.refusal().reason()).isEqualTo("SMTPUTF8 is needed but mx.test did not announce it");
         });
         assertThat(server.commandsStartingWith("MAIL")).containsExactly("MAIL FROM:<a@sender.test> SIZE=" + MESSAGE.length);
         assertThat(server.commandsStartingWith("RCPT")).containsExactly("RCPT TO:<z@rcpt.test>");
