@@ -191,7 +191,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         acceptor.onAccepted(report -> metrics.sanitized(report.counts()));
         acceptor.limitHeap(HeapBudget.quarterOfHeap());
         registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail"),
-                settings.positiveInt("mailroute.pickup.max-attempts")));
+                settings.positiveInt("mailroute.pickup.max-attempts"), spool.heapLimit()));
         registry.bind("pickupReadLock", new PickupReadLock()); // configured by the pickup route's readLock* options
         registry.bind("jmsIngress", new JmsIngress(acceptor, clock, spool));
         registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName()), spool,

@@ -259,8 +259,8 @@ public final class DeliveryProcessor {
                     job.domain(), dl.recipients(), dl.remoteHost(), dl.stage(), job.attempts(), LogText.oneLine(dl.reply()), dl.reason());
         }
         List<JobQueue.Outgoing> notices = new ArrayList<>();
-        notices.addAll(notifySender(job, bounced));
-        notices.addAll(notifySender(job, delayed));
+        notices.addAll(notifySender(exchange, job, bounced));
+        notices.addAll(notifySender(exchange, job, delayed));
         write(exchange, NOTICES, notices);
     }
 
@@ -272,7 +272,7 @@ public final class DeliveryProcessor {
      * A DSN to the envelope sender through the pipeline itself, with the null sender; never for &lt;&gt; (no loops).
      * Returns its delivery jobs, written in the same transaction as the outcome it reports.
      */
-    private List<JobQueue.Outgoing> notifySender(DeliveryJob job, List<DsnBuilder.FailedRecipient> recipients) {
+    private List<JobQueue.Outgoing> notifySender(Exchange exchange, DeliveryJob job, List<DsnBuilder.FailedRecipient> recipients) {
         if (recipients.isEmpty() || job.sender().isEmpty()) {
             return List.of();
         }
@@ -282,8 +282,14 @@ public final class DeliveryProcessor {
             byte[] report = dsn.build(job.sender(), job.queueId(), job.acceptedAt(), recipients,
                     whole ? job.message().toByteArray() : job.message().head(HEADER_LIMIT), whole);
             MessageAcceptor.Prepared p = acceptor.prepare(new Submission("internal", report, "", List.of(job.sender())));
-            p.queued();
-            LOG.info("dsn id={} ({}) for id={} sent to <{}>", p.queueId(), recipients.get(0).action(), job.queueId(), job.sender());
+            // Logged and counted once the attempt's writes all went to the broker, not again for a rolled-back attempt.
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onComplete(Exchange done) {
+                    p.queued();
+                    LOG.info("dsn id={} ({}) for id={} sent to <{}>", p.queueId(), recipients.get(0).action(), job.queueId(), job.sender());
+                }
+            });
             return p.jobs();
         } catch (RuntimeException e) {
             // The dead letter already keeps the evidence; a DSN that cannot be built must not undo that.

@@ -45,12 +45,17 @@ public final class JmsIngress {
         exchange.setProperty(JOBS, OutgoingMessages.of(exchange.getContext(), clock, p.jobs()));
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
-            public void onDone(Exchange done) {
-                p.release();   // the route's producers have streamed the jobs to the broker
+            public void onComplete(Exchange done) {
+                p.queued();    // every job went to the broker in the consumer's transaction: logged and counted once
+                p.release();
+            }
+
+            @Override
+            public void onFailure(Exchange failed) {
+                p.release();   // rolled back: the submission is delivered again and accepted then
             }
         });
         // The submission is consumed; a plain message keeps the split from copying the JMS one into every job.
         exchange.setMessage(new DefaultMessage(exchange));
-        p.queued();
     }
 }

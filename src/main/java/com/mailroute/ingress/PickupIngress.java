@@ -23,13 +23,16 @@ public final class PickupIngress {
     private final MessageAcceptor acceptor;
     private final Path badmail;
     private final int maxAttempts;
+    private final int heapLimit;
     private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
     private final Set<String> waitingForBroker = ConcurrentHashMap.newKeySet();
 
-    public PickupIngress(MessageAcceptor acceptor, Path badmail, int maxAttempts) {
+    /** @param heapLimit files up to this size are read into the heap (fastest); larger ones are read in place */
+    public PickupIngress(MessageAcceptor acceptor, Path badmail, int maxAttempts, int heapLimit) {
         this.acceptor = acceptor;
         this.badmail = badmail;
         this.maxAttempts = maxAttempts;
+        this.heapLimit = heapLimit;
     }
 
     public void accept(Exchange exchange) {
@@ -92,11 +95,12 @@ public final class PickupIngress {
         }
     }
 
-    /** The pickup file itself, read in place: never whole into the heap. */
-    private static MessageBytes file(Exchange exchange) {
+    /** A small pickup file read into the heap; a large one read in place, never whole into the heap. */
+    private MessageBytes file(Exchange exchange) {
         Path path = path(exchange);
         try {
-            return new FileBytes(path, 0, Files.size(path), false);
+            long size = Files.size(path);
+            return size <= heapLimit ? MessageBytes.of(Files.readAllBytes(path)) : new FileBytes(path, 0, size, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read pickup file " + path + ": " + e.getMessage(), e);
         }

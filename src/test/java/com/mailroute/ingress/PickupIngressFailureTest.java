@@ -26,7 +26,7 @@ class PickupIngressFailureTest {
 
     @Test
     void aRepeatedFailureShouldMoveTheFileToBadmailWithItsCauseAfterTheLastAttempt() throws Exception {
-        PickupIngress ingress = new PickupIngress(null, badmail, 3);
+        PickupIngress ingress = new PickupIngress(null, badmail, 3, 1024);
         Exception bug = new org.apache.camel.CamelExecutionException("Exception occurred during execution on the exchange",
                 null, new IllegalStateException("converted message still holds byte 0xc7"));
 
@@ -42,7 +42,7 @@ class PickupIngressFailureTest {
 
     @Test
     void aBrokerOutageShouldKeepTheFileInPickupHoweverOftenItFails() {
-        PickupIngress ingress = new PickupIngress(null, badmail, 3);
+        PickupIngress ingress = new PickupIngress(null, badmail, 3, 1024);
         Exception outage = new JobQueue.BrokerUnavailableException("the broker did not commit the message: AMQ219010", null);
         for (int i = 0; i < 10; i++) {
             assertThatThrownBy(() -> ingress.failed(failedWith(outage))).isSameAs(outage);
