@@ -142,6 +142,11 @@ public final class Settings {
         cron("mailroute.housekeeping.retention-cron");
         cron("mailroute.housekeeping.digest-cron");
         size("mailroute.message.max-size");
+        long threshold = size("mailroute.message.spool-threshold");
+        if (threshold < 1024 || threshold > 64L * 1024 * 1024) {
+            throw new SettingsException("mailroute.message.spool-threshold", get("mailroute.message.spool-threshold"),
+                    "must be between 1KB and 64MB (messages larger than this are kept in files, not in the heap)");
+        }
         bool("mailroute.routes.reload");
         bool("mailroute.mime.convert-signed");
         tls("mailroute.tls");

@@ -226,6 +226,8 @@ class SettingsTest {
             "mailroute.retry.schedule      | 5m,soon,1h     | 'soon' is not a duration",
             "mailroute.message.max-size    | 35 megabytes   | not a size",
             "mailroute.message.max-size    | -1             | not a size",
+            "mailroute.message.spool-threshold | 100          | must be between 1KB and 64MB",
+            "mailroute.message.spool-threshold | 1GB          | must be between 1KB and 64MB",
             "mailroute.routes.reload       | yes            | must be true or false",
             "mailroute.mime.convert-signed | 1              | must be true or false",
             "mailroute.tls                 | always         | must be may, encrypt or none",
