@@ -71,17 +71,20 @@ public final class JobQueue {
         }
     }
 
-    /** Sends one message within the session's transaction; the caller commits. */
+    /**
+     * Sends one message within the session's transaction; the caller commits. Delays are for the routes' producers
+     * ({@link OutgoingMessages}: Artemis scheduled delivery); what is sent here goes now.
+     */
     public static void send(Session session, Outgoing o) throws JMSException {
+        if (!o.delay().isZero()) {
+            throw new IllegalArgumentException("JobQueue sends without delay; a delayed message goes through the route's producers");
+        }
         BytesMessage m = session.createBytesMessage();
         LargeBodies.write(m, o.body());
         for (Map.Entry<String, Object> e : o.properties().entrySet()) {
             m.setObjectProperty(e.getKey(), e.getValue());
         }
         try (MessageProducer producer = session.createProducer(Queues.named(o.queue()))) {
-            if (!o.delay().isZero() && !o.delay().isNegative()) {
-                producer.setDeliveryDelay(o.delay().toMillis());
-            }
             producer.send(m);
         }
     }
