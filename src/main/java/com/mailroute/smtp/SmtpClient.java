@@ -76,7 +76,7 @@ public final class SmtpClient implements AutoCloseable {
             connection.quit();
             throw e;
         }
-        Transaction transaction = new Transaction(connection, reused, mailFrom, recipients, message);
+        Transaction transaction = new Transaction(hop, connection, reused, mailFrom, recipients, message);
         HopResult result;
         try {
             result = transaction.run();

@@ -1,5 +1,6 @@
 package com.mailroute.smtp;
 
+import com.mailroute.routing.NextHop;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +19,15 @@ final class Transaction {
     private final PreparedMessage message;
     private final Map<String, RecipientResult> results = new LinkedHashMap<>();
     private boolean connectionUsable;
+    private final NextHop hop;
 
-    /** @param reused true when the connection already carried an earlier delivery (pooled) */
-    Transaction(SmtpConnection connection, boolean reused, String mailFrom, List<String> recipients, PreparedMessage message) {
+    /**
+     * @param hop the next hop this delivery was for (a pooled connection may have been opened for another domain with
+     *            the same host: the result names this one, with its own MX preference)
+     * @param reused true when the connection already carried an earlier delivery (pooled)
+     */
+    Transaction(NextHop hop, SmtpConnection connection, boolean reused, String mailFrom, List<String> recipients, PreparedMessage message) {
+        this.hop = hop;
         this.connection = connection;
         this.reused = reused;
         this.mailFrom = mailFrom;
@@ -101,6 +108,6 @@ final class Transaction {
 
     private HopResult result(HostFailure failure, boolean usable) {
         connectionUsable = usable;
-        return new HopResult(connection.hop(), failure, recipients.stream().map(results::get).toList(), message.note(), reused);
+        return new HopResult(hop, failure, recipients.stream().map(results::get).toList(), message.note(), reused);
     }
 }

@@ -297,6 +297,17 @@ class SmtpClientTest {
     }
 
     @Test
+    void aReusedConnectionShouldReportTheHopItWasAskedForNotTheOneItWasOpenedFor() throws IOException {
+        deliver("x@rcpt.test");   // opens the connection for "mx 10"
+        NextHop asSecondMx = new NextHop("mx.test", InetAddress.getByName("127.0.0.1"), server.port(), "mx 20");
+
+        HopResult result = client.deliver(asSecondMx, "a@sender.test", List.of("y@other.test"), caps -> SmtpFixtures.asIs(MESSAGE));
+
+        assertThat(result.connectionReused()).isTrue();
+        assertThat(result.hop()).isSameAs(asSecondMx);
+    }
+
+    @Test
     void secondDeliveryShouldReuseTheConnectionWithRsetBetween() throws IOException {
         HopResult first = deliver("x@rcpt.test");
         HopResult second = deliver("y@rcpt.test");
