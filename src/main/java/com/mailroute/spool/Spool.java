@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where messages too large for the heap wait while MailRoute works on them: up to {@link #heapLimit()} bytes a
@@ -111,13 +112,20 @@ public final class Spool {
         }
     }
 
-    /** Deletes spool files left by a process that died while working on them. */
+    /**
+     * Deletes spool files left by a process that died while working on them, and the files in the spool directory's
+     * subdirectories (Camel's stream cache keeps its scratch files in {@code camel/}).
+     */
     public int clearLeftovers() {
         int n = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.spool")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
-                Files.deleteIfExists(f);
-                n++;
+                if (Files.isDirectory(f)) {
+                    n += clearFiles(f);
+                } else if (f.getFileName().toString().endsWith(".spool")) {
+                    Files.deleteIfExists(f);
+                    n++;
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clear the spool directory " + dir + ": " + e.getMessage(), e);
@@ -125,12 +133,13 @@ public final class Spool {
         return n;
     }
 
-    /** Space left for spool files, in bytes. */
-    public long usableSpace() {
-        try {
-            return Files.getFileStore(dir).getUsableSpace();
-        } catch (IOException e) {
-            return Long.MAX_VALUE;   // cannot tell: let the write itself fail with the reason
+    private static int clearFiles(Path subdirectory) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(subdirectory)) {
+            List<Path> files = walk.filter(Files::isRegularFile).toList();
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+            return files.size();
         }
     }
 

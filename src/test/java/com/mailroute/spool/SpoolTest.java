@@ -107,12 +107,15 @@ class SpoolTest {
     }
 
     @Test
-    void clearLeftoversShouldDeleteOnlySpoolFiles() throws Exception {
+    void clearLeftoversShouldDeleteSpoolFilesAndScratchFilesInSubdirectoriesOnly() throws Exception {
         Spool spool = new Spool(dir, 16);
         spool.read(new ByteArrayInputStream(random(1000, 7)), 10_000);   // never released: a crash
+        Files.createDirectories(dir.resolve("camel"));
+        Files.writeString(dir.resolve("camel/cos123.tmp"), "Camel's stream cache, left by the crash");
         Files.writeString(dir.resolve("keep.txt"), "not ours");
 
-        assertThat(new Spool(dir, 16).clearLeftovers()).isEqualTo(1);
-        assertThat(dir.toFile().list()).containsExactly("keep.txt");
+        assertThat(new Spool(dir, 16).clearLeftovers()).isEqualTo(2);
+        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("keep.txt", "camel");
+        assertThat(dir.resolve("camel").toFile().list()).isEmpty();
     }
 }
