@@ -84,7 +84,7 @@ public final class MessageAcceptor {
 
         /** Deletes the spool file of the sanitized copy, if it has one; call once its jobs are on the broker (or refused). */
         public void release() {
-            jobs.stream().findFirst().ifPresent(j -> j.body().release());
+            clean.bytes().release();
             lease.close();
         }
 
@@ -144,9 +144,7 @@ public final class MessageAcceptor {
             envelope = envelopes.read(s, clean.senderHeader());
             checkSenderAllowed(s.wayIn(), envelope.sender());
         } catch (RuntimeException refused) {
-            if (!clean.report().isClean()) {
-                clean.bytes().release();   // the sanitizer's repaired copy (a clean message is the raw one, the caller's)
-            }
+            clean.bytes().release();   // the sanitizer's copy, if it made one; the raw message is the caller's
             throw refused;
         }
         Instant now = clock.instant();

@@ -85,7 +85,8 @@ final class SpooledRepair {
         LongLineRepair.Repaired repaired = longLines.hasLongLine(bodyStart, length)
                 ? longLines.repair(headers, bodyStart, length, "text/plain") : null;
         if (report.isClean()) {
-            return new SanitizedMessage(MessageBytes.concat(received, raw), report, senderHeader);
+            // a view of the raw message: its owner (the way in) releases it, the result never does
+            return new SanitizedMessage(MessageBytes.concat(received, raw.after(0)), report, senderHeader);
         }
         if (repaired == null) {
             return new SanitizedMessage(withBody(received, headers, message, raw, bodyStart), report, senderHeader);

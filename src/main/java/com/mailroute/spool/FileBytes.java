@@ -48,10 +48,10 @@ public record FileBytes(Path file, long offset, long length, boolean owned) impl
         }
     }
 
-    /** A region of this file; it does not own the file (the whole does). */
+    /** A region of this file that does not own it (the whole does): releasing the region never deletes the file. */
     @Override
     public MessageBytes after(long n) {
-        return n == 0 ? this : new FileBytes(file, offset + n, length - n, false);
+        return n == 0 && !owned ? this : new FileBytes(file, offset + n, length - n, false);
     }
 
     @Override

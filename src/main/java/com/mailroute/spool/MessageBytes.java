@@ -35,7 +35,10 @@ public interface MessageBytes {
         }
     }
 
-    /** The bytes after the first {@code n} (a pickup file after its envelope lines), sharing rather than copying a file. */
+    /**
+     * The bytes after the first {@code n} (a pickup file after its envelope lines), sharing rather than copying a file
+     * and never owning it: {@code after(0)} is a view of bytes someone else releases.
+     */
     MessageBytes after(long n);
 
     /** Deletes the spool file this owns, if any; the bytes must not be read afterwards. */
