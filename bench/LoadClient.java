@@ -29,11 +29,29 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  *
  *   java -cp 'target/lib/*' bench/LoadClient.java http http://127.0.0.1:8080 FILE N CONC [RATE]
  *   java -cp 'target/lib/*' bench/LoadClient.java jms tcp://127.0.0.1:61616 FILE N CONC [RATE]
+ *   java -cp 'target/lib/*' bench/LoadClient.java serve      (one run per line of standard input, same arguments)
+ *
+ * The benchmark uses "serve": one client JVM for the whole run, warmed up with the relay, as an application that
+ * submits mail is a long-running process too (a new JVM per run would charge its start and JIT to every figure).
  *
  * Recipients are sink1@d1.example … spread over 50 domains, so per-domain limits apply as they would in real traffic.
  */
 public class LoadClient {
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("serve")) {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+            for (String line; (line = in.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    System.out.println(run(line.trim().split("\\s+")));
+                }
+            }
+        } else {
+            System.out.println(run(args));
+        }
+        System.exit(0);
+    }
+
+    private static String run(String[] args) throws Exception {
         String way = args[0];
         String target = args[1];
         byte[] body = Files.readAllBytes(Path.of(args[2]));
@@ -46,8 +64,9 @@ public class LoadClient {
         AtomicLong firstError = new AtomicLong();
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(conc);
+        ExecutorService httpThreads = Executors.newFixedThreadPool(2);
         HttpClient http = way.equals("http") ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newFixedThreadPool(2)).build() : null;
+                .connectTimeout(Duration.ofSeconds(10)).executor(httpThreads).build() : null;
         ActiveMQConnectionFactory jms = way.equals("jms") ? new ActiveMQConnectionFactory(target) : null;
         for (int t = 0; t < conc; t++) {
             pool.submit(() -> {
@@ -100,12 +119,15 @@ public class LoadClient {
         }
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.HOURS);
+        httpThreads.shutdown();
+        if (jms != null) {
+            jms.close();
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf("sent=%d ok=%d failed=%d seconds=%.2f p50=%.1f p99=%.1f%n", sorted.size(), sorted.size() - failed.get(),
+        return String.format("sent=%d ok=%d failed=%d seconds=%.2f p50=%.1f p99=%.1f", sorted.size(), sorted.size() - failed.get(),
                 failed.get(), seconds, pct(sorted, 0.50), pct(sorted, 0.99));
-        System.exit(0);
     }
 
     private static double pct(List<Long> sorted, double p) {

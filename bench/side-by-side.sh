@@ -22,8 +22,11 @@ BACKLOG=${BACKLOG:-10000}      # messages queued while the next hop hangs (0 = s
 SLOW=${SLOW:-1}                # seconds the slow sink waits before answering DATA (0 = skip)
 SLOW_N=${SLOW_N:-600}
 RELAY_OPTS=${RELAY_OPTS:-}     # extra JVM/-D options for MailRoute
-WARMUP=${WARMUP:-10000}        # messages sent through MailRoute (HTTP and JMS) before measuring: a relay runs for days,
-                               # and the JIT compiles its hot paths in the first minute
+THREADS=${THREADS:-}           # 1 = also print MailRoute's CPU per message by kind of thread (jcmd Thread.print)
+WARMUP=${WARMUP:-15}           # at most this many warm-up rounds before measuring (0 = none): a relay runs for days, and
+                               # on 2 cores the JIT needs ~60,000 messages to compile its hot paths; rounds end early
+                               # once a round leaves the JIT with little to do (fewer than WARMUP_SETTLED compilations)
+WARMUP_SETTLED=${WARMUP_SETTLED:-60}
 PF_ADDR=127.0.0.40 PF_PORT=2525
 SINK_PF=127.0.0.41:2526 SINK_MR=127.0.0.42:2526
 HTTP_PORT=18180 BROKER_PORT=18181 CONSOLE_PORT=18182 SUBMISSION_PORT=18183
@@ -128,6 +131,10 @@ start_relay() { # extra -D options...
     -Dmailroute.routes.reload=false -Dmailroute.message.max-size=200MB
     -Dmailroute.routes.dir="$work/none")   # the routes inside the jar: the build under test, not this checkout's routes/
   supports mailroute.submission.port && opts+=(-Dmailroute.submission.port=$SUBMISSION_PORT)
+  # PROFILE=/path/file.jfr: Java Flight Recorder from the start (starting it later makes the JIT recompile what it
+  # instruments, which costs more than the run); the measured runs are dumped at the end. Read it with
+  #   jfr print --stack-depth 80 --events jdk.ExecutionSample /path/file.jfr
+  [[ -n ${PROFILE:-} ]] && opts+=(-XX:StartFlightRecording=name=bench,settings=profile,maxage=1h)
   # shellcheck disable=SC2086
   java $RELAY_OPTS "${opts[@]}" "$@" -jar "$JAR" >"$work/relay.log" 2>&1 &
   relay=$!
@@ -144,11 +151,21 @@ watch_rss() { # samples MailRoute's RSS until the file $work/stop-watch appears
   local peak=0 r
   while [[ ! -e $work/stop-watch ]]; do
     r=$(ps -o rss= -p "$relay" 2>/dev/null | tr -d ' '); [[ ${r:-0} -gt $peak ]] && peak=$r
-    echo "$peak" >"$work/peak-rss"; sleep 0.2
+    echo "$peak" >"$work/peak-rss.new"; mv "$work/peak-rss.new" "$work/peak-rss"; sleep 0.2
   done
 }
 
-client() { java -cp "$work/client:$CP" LoadClient "$@"; }
+# One client JVM for the whole run (LoadClient serve): warmed up with the relay, like an application that submits mail.
+start_client() {
+  coproc CLIENT { exec java -cp "$work/client:$CP" LoadClient serve; }
+  client_pid=$CLIENT_PID
+  pids+=("$client_pid")
+}
+client() { # way target file n conc [rate] → one result line
+  echo "$*" >&"${CLIENT[1]}"
+  local line; read -r line <&"${CLIENT[0]}" || { echo "bench: the load client died" >&2; exit 1; }
+  echo "$line"
+}
 
 message_file() { # size → path of a message of about that many bytes (a base64 "attachment")
   local f=$work/msg-$1.eml
@@ -156,6 +173,38 @@ message_file() { # size → path of a message of about that many bytes (a base64
   { printf 'From: Bench <bench@example.com>\r\nTo: sink@example.org\r\nSubject: bench %s bytes\r\nMIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n' "$1"
     head -c $(($1 * 3 / 4)) /dev/urandom | base64 -w 76 | sed 's/$/\r/'; } >"$f"
   echo "$f"
+}
+
+# Pickup files are written beforehand and renamed into pickup/ at once, so the writer does not set the pace.
+stage_pickup() { # message-file count
+  mkdir -p "$work/stage"
+  for i in $(seq 1 "$2"); do
+    { printf 'x-sender: bench@example.com\r\nx-receiver: sink%d@d%d.example\r\n' "$i" $((i % 50)); cat "$1"; } >"$work/stage/m$i.eml"
+  done
+}
+drop_pickup() { find "$work/stage" -name '*.eml' -exec mv -t "$work/data/pickup" {} +; }
+
+compilations() { jstat -compiler "$relay" | awk 'NR == 2 {print $1}'; }
+warm_up() { # rounds of every way in and size until the JIT settles
+  local round c0 c1 sent=0 f
+  for round in $(seq 1 "$WARMUP"); do
+    c0=$(compilations)
+    for size in $SIZES; do
+      f=$(message_file "$size")
+      client http "http://127.0.0.1:$HTTP_PORT" "$f" 1500 "$CONC" >/dev/null
+      client jms "tcp://127.0.0.1:$BROKER_PORT" "$f" 1500 "$CONC" >/dev/null
+      stage_pickup "$f" 500; drop_pickup
+      sent=$((sent + 3500))
+      if supports mailroute.submission.port; then
+        smtp-source -s "$CONC" -m 500 -l "$size" -f bench@example.com -t sink@d1.example "127.0.0.1:$SUBMISSION_PORT"
+        sent=$((sent + 500))
+      fi
+      wait_delivered sink_mr "$sent" 600 >/dev/null
+    done
+    c1=$(compilations)
+    echo "bench: warm-up round $round: $sent messages so far, $((c1 - c0)) JIT compilations in this round"
+    (( c1 - c0 < WARMUP_SETTLED )) && break
+  done
 }
 
 # ---------------------------------------------------------------- runs
@@ -182,6 +231,8 @@ run_mailroute() { # size way
   f=$(message_file "$size")
   base=$(delivered sink_mr)
   local cpu0; cpu0=$(relay_cpu_ms)
+  local us0; us0=$(awk '{print $14, $15}' "/proc/$relay/stat")
+  [[ -n $THREADS ]] && jcmd "$relay" Thread.print >"$work/threads-before" 2>/dev/null
   t0=$(now)
   case $way in
     http)
@@ -192,18 +243,14 @@ run_mailroute() { # size way
       out="accept p50 $(awk '$1 == "50%" {print $2}' <<<"$out") ms p99 $(awk '$1 == "99%" {print $2}' <<<"$out") ms$( ((bad > 0)) && echo " FAILED $bad" || true)" ;;
     jms)
       # a Java JMS client shares the machine: its CPU time is printed, as it takes from both relays' budget
-      local c0; c0=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+      local c0; c0=$(ticks "$client_pid")
       out=$(client jms "tcp://127.0.0.1:$BROKER_PORT" "$f" "$N" "$CONC")
-      local c1; c1=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+      local c1; c1=$(ticks "$client_pid")
       client_cpu=" (client cpu $(( (c1 - c0) * 1000 / $(getconf CLK_TCK) / N )).$(( (c1 - c0) * 10000 / $(getconf CLK_TCK) / N % 10 )) ms/msg)" ;;
     pickup)
-      # the files are written beforehand and renamed into pickup/ at once, so the writer does not set the pace
-      mkdir -p "$work/stage"
-      for i in $(seq 1 "$N"); do
-        { printf 'x-sender: bench@example.com\r\nx-receiver: sink%d@d%d.example\r\n' "$i" $((i % 50)); cat "$f"; } >"$work/stage/m$i.eml"
-      done
+      stage_pickup "$f" "$N"
       t0=$(now)
-      find "$work/stage" -name '*.eml' -exec mv -t "$work/data/pickup" {} +
+      drop_pickup
       out="$N files moved into pickup/ at once" ;;
     smtp)
       supports mailroute.submission.port || { echo "bench: this build has no SMTP listener; skipping smtp" >&2; return; }
@@ -215,6 +262,11 @@ run_mailroute() { # size way
   if [[ $out =~ p50=([0-9.]+)\ p99=([0-9.]+) ]]; then out="accept p50 ${BASH_REMATCH[1]} ms p99 ${BASH_REMATCH[2]} ms$client_cpu"; fi
   [[ $out =~ failed=([1-9][0-9]*) ]] && out="$out FAILED ${BASH_REMATCH[1]}"
   row "$size" "mailroute ($way)" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_rate")")" "$out" "peak rss $(( $(cat "$work/peak-rss") / 1024 )) MB, cpu $(( ($(relay_cpu_ms) - cpu0) / N )).$(( ($(relay_cpu_ms) - cpu0) * 10 / N % 10 )) ms/msg"
+  if [[ -n $THREADS ]]; then
+    jcmd "$relay" Thread.print >"$work/threads-after" 2>/dev/null
+    python3 bench/cpu-by-thread.py "$work/threads-before" "$work/threads-after" "$N"
+    awk -v u0="${us0% *}" -v s0="${us0#* }" '{printf "  user %d ms, system %d ms (kernel: syscalls, network, fsync)\n", ($14 - u0) * 10, ($15 - s0) * 10}' "/proc/$relay/stat"
+  fi
 }
 
 mkdir -p "$work/client" && javac -nowarn -cp "$CP" -d "$work/client" bench/LoadClient.java
@@ -223,16 +275,10 @@ start_sink sink_mr "$SINK_MR"
 start_postfix_relay
 start_relay
 watch_rss & pids+=($!)
+start_client
 echo "bench: $(nproc) cores, N=$N, CONC=$CONC, jar $JAR; Postfix $(postconf -d -h mail_version)"
-if (( WARMUP > 0 )); then
-  echo "bench: warming MailRoute up with $WARMUP messages (not measured)"
-  client http "http://127.0.0.1:$HTTP_PORT" "$(message_file 2000)" $((WARMUP / 2)) "$CONC" >/dev/null
-  client jms "tcp://127.0.0.1:$BROKER_PORT" "$(message_file 2000)" $((WARMUP / 2)) "$CONC" >/dev/null
-  wait_delivered sink_mr "$WARMUP" 600 >/dev/null
-fi
-# PROFILE=/path/file.jfr records MailRoute with Java Flight Recorder from here on (after the warm-up); read it with
-#   jfr print --stack-depth 80 --events jdk.ExecutionSample /path/file.jfr
-[[ -n ${PROFILE:-} ]] && jcmd "$relay" JFR.start name=bench settings=profile filename="$PROFILE" >/dev/null
+(( WARMUP > 0 )) && warm_up
+measured_from=$(date -u +%FT%TZ)
 for size in $SIZES; do
   run_postfix "$size"
   for way in $WAYS; do run_mailroute "$size" "$way"; done
@@ -282,7 +328,8 @@ if (( SLOW > 0 )); then
   row 2000 "mailroute, slow hop" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_slow")")" "next hop answers DATA after ${SLOW}s" ""
 fi
 touch "$work/stop-watch"
-[[ -n ${PROFILE:-} ]] && jcmd "$relay" JFR.stop name=bench >/dev/null && echo "bench: profile in $PROFILE"
+[[ -n ${PROFILE:-} ]] && jcmd "$relay" JFR.dump name=bench begin="$measured_from" filename="$PROFILE" >/dev/null &&
+  echo "bench: profile of the measured runs in $PROFILE"
 
 echo
 echo "== summary ($(date -u +%FT%TZ), $(nproc) cores, N=$N, CONC=$CONC)"

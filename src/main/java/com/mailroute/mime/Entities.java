@@ -1,5 +1,7 @@
 package com.mailroute.mime;
 
+import com.mailroute.message.ByteSearch;
+
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeBodyPart;
@@ -49,12 +51,8 @@ final class Entities {
     private static final byte[] BINARY = "binary".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static int nextLine(byte[] b, int from) {
-        for (int i = from; i < b.length; i++) {
-            if (b[i] == '\n') {
-                return i + 1;
-            }
-        }
-        return b.length;
+        int lf = ByteSearch.indexOf(b, from, b.length, (byte) '\n');
+        return lf < 0 ? b.length : lf + 1;
     }
 
     /** ASCII case-insensitive prefix test; {@code lower} is lower case. */
@@ -87,12 +85,7 @@ final class Entities {
     }
 
     static boolean hasEightBit(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                return true;
-            }
-        }
-        return false;
+        return ByteSearch.indexOfNonAscii(bytes, 0, bytes.length) >= 0;
     }
 
     /** True when a header value, read one byte per char, holds a byte >= 0x80. */

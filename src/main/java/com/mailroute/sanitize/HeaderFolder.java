@@ -1,5 +1,7 @@
 package com.mailroute.sanitize;
 
+import com.mailroute.message.ByteSearch;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -40,12 +42,9 @@ final class HeaderFolder {
 
     static boolean hasLongLine(byte[] buf, int from, int to) {
         int lineStart = from;
-        for (int i = from; i < to; i++) {
-            if (buf[i] == '\n') {
-                if (i - 1 - lineStart > MAX_LINE) {
-                    return true;
-                }
-                lineStart = i + 1;
+        for (int i; (i = ByteSearch.indexOf(buf, lineStart, to, (byte) '\n')) >= 0; lineStart = i + 1) {
+            if (i - 1 - lineStart > MAX_LINE) {
+                return true;
             }
         }
         return to - lineStart > MAX_LINE;

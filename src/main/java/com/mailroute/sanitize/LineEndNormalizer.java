@@ -1,5 +1,7 @@
 package com.mailroute.sanitize;
 
+import com.mailroute.message.ByteSearch;
+
 import java.util.Arrays;
 
 /**
@@ -104,15 +106,9 @@ final class LineEndNormalizer {
 
     /** True when every CR is followed by LF, every LF preceded by CR, there is no NUL, and the data ends in CRLF. */
     private static boolean isClean(byte[] raw) {
-        for (int i = 0; i < raw.length; i++) {
-            byte b = raw[i];
-            if (b == 0) {
-                return false;
-            }
-            if (b == CR && (i + 1 == raw.length || raw[i + 1] != LF)) {
-                return false;
-            }
-            if (b == LF && (i == 0 || raw[i - 1] != CR)) {
+        // Every CR, LF or NUL found must start a CRLF: an LF found first is bare (a CR before it would have been found).
+        for (int i = 0; (i = ByteSearch.indexOfCrLfOrNul(raw, i, raw.length)) >= 0; i += 2) {
+            if (raw[i] != CR || i + 1 == raw.length || raw[i + 1] != LF) {
                 return false;
             }
         }
