@@ -167,11 +167,12 @@ client() { # way target file n conc [rate] → one result line
   echo "$line"
 }
 
-message_file() { # size → path of a message of about that many bytes (a base64 "attachment")
+message_file() { # size → path of a message of that many bytes, give or take a line (a base64 "attachment"), as
+  # smtp-source -l sends Postfix: a header section of ~190 bytes and base64 lines of 78 bytes with their CRLF
   local f=$work/msg-$1.eml
   [[ -f $f ]] && { echo "$f"; return; }
   { printf 'From: Bench <bench@example.com>\r\nTo: sink@example.org\r\nSubject: bench %s bytes\r\nMIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n' "$1"
-    head -c $(($1 * 3 / 4)) /dev/urandom | base64 -w 76 | sed 's/$/\r/'; } >"$f"
+    head -c $(( ($1 - 190) / 78 * 57 )) /dev/urandom | base64 -w 76 | sed 's/$/\r/'; } >"$f"
   echo "$f"
 }
 
@@ -184,6 +185,11 @@ stage_pickup() { # message-file count
 }
 drop_pickup() { find "$work/stage" -name '*.eml' -exec mv -t "$work/data/pickup" {} +; }
 
+# ApacheBench: a small C client with keep-alive connections, as light as smtp-source is for Postfix
+post_ab() { # message-file count
+  ab -q -k -n "$2" -c "$CONC" -p "$1" -T message/rfc822 "http://127.0.0.1:$HTTP_PORT/api/messages?from=bench@example.com&to=sink@d1.example" 2>&1
+}
+
 compilations() { jstat -compiler "$relay" | awk 'NR == 2 {print $1}'; }
 warm_up() { # rounds of every way in and size until the JIT settles
   local round c0 c1 sent=0 f
@@ -191,10 +197,11 @@ warm_up() { # rounds of every way in and size until the JIT settles
     c0=$(compilations)
     for size in $SIZES; do
       f=$(message_file "$size")
-      client http "http://127.0.0.1:$HTTP_PORT" "$f" 1500 "$CONC" >/dev/null
+      post_ab "$f" 1500 >/dev/null   # the measured HTTP client (HTTP/1.0 keep-alive takes its own code paths)
+      client http "http://127.0.0.1:$HTTP_PORT" "$f" 500 "$CONC" >/dev/null   # the paced and backlog runs' client
       client jms "tcp://127.0.0.1:$BROKER_PORT" "$f" 1500 "$CONC" >/dev/null
       stage_pickup "$f" 500; drop_pickup
-      sent=$((sent + 3500))
+      sent=$((sent + 4000))
       if supports mailroute.submission.port; then
         smtp-source -s "$CONC" -m 500 -l "$size" -f bench@example.com -t sink@d1.example "127.0.0.1:$SUBMISSION_PORT"
         sent=$((sent + 500))
@@ -236,9 +243,7 @@ run_mailroute() { # size way
   t0=$(now)
   case $way in
     http)
-      # ApacheBench: a small C client with keep-alive connections, as light as smtp-source is for Postfix
-      out=$(ab -q -k -n "$N" -c "$CONC" -p "$f" -T message/rfc822 \
-        "http://127.0.0.1:$HTTP_PORT/api/messages?from=bench@example.com&to=sink@d1.example" 2>&1)
+      out=$(post_ab "$f" "$N")
       local bad; bad=$(awk '/^Non-2xx responses:|^Failed requests:/ {s += $NF} END {print s + 0}' <<<"$out")
       out="accept p50 $(awk '$1 == "50%" {print $2}' <<<"$out") ms p99 $(awk '$1 == "99%" {print $2}' <<<"$out") ms$( ((bad > 0)) && echo " FAILED $bad" || true)" ;;
     jms)

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,7 +41,8 @@ public final class Spool {
     /** The stream's bytes, read to its end (the stream is closed). */
     public MessageBytes read(InputStream in, long maxSize) throws TooLargeException {
         try (in) {
-            return write(in::transferTo, maxSize);
+            // what a buffered stream (Camel's stream cache, a JMS body) says it holds sizes the heap copy: no regrowing
+            return write(in::transferTo, maxSize, in.available());
         } catch (TooLargeException e) {
             throw e;
         } catch (IOException e) {
@@ -58,7 +60,11 @@ public final class Spool {
      * If the writer fails, the spool file is deleted.
      */
     public MessageBytes write(Writer writer, long maxSize) throws IOException {
-        Sink sink = new Sink(maxSize);
+        return write(writer, maxSize, 0);
+    }
+
+    private MessageBytes write(Writer writer, long maxSize, int expectedSize) throws IOException {
+        Sink sink = new Sink(maxSize, false, expectedSize);
         boolean done = false;
         try {
             // Libraries close what they are given (Artemis closes a SaveStream target): that must not discard it.
@@ -102,7 +108,7 @@ public final class Spool {
         if (bytes instanceof FileBytes f) {
             return f;
         }
-        Sink sink = new Sink(Long.MAX_VALUE, true);
+        Sink sink = new Sink(Long.MAX_VALUE, true, 0);
         try {
             bytes.writeTo(sink);
             return (FileBytes) sink.finish();
@@ -161,22 +167,35 @@ public final class Spool {
      * Collects a message; {@link #finish()} hands it over (a spool file is then the caller's to release). Closed
      * without being finished (a writer failed), it deletes its spool file.
      */
+    /** A byte array stream whose bytes are handed over without a copy when it was sized right. */
+    private static final class HeapBuffer extends ByteArrayOutputStream {
+        HeapBuffer(int capacity) {
+            super(capacity);
+        }
+
+        byte[] bytes() {
+            return count == buf.length ? buf : Arrays.copyOf(buf, count);
+        }
+    }
+
     public final class Sink extends OutputStream {
         private final long maxSize;
-        private ByteArrayOutputStream heap = new ByteArrayOutputStream();
+        private HeapBuffer heap;
         private Path file;
         private OutputStream fileOut;
         private long size;
         private boolean finished;
 
         private Sink(long maxSize) {
-            this(maxSize, false);
+            this(maxSize, false, 0);
         }
 
-        private Sink(long maxSize, boolean toFile) {
+        private Sink(long maxSize, boolean toFile, int expectedSize) {
             this.maxSize = maxSize;
-            if (toFile) {
+            if (toFile || expectedSize > heapLimit) {
                 spill();
+            } else {
+                heap = new HeapBuffer(Math.max(256, expectedSize));
             }
         }
 
@@ -224,7 +243,7 @@ public final class Spool {
         public MessageBytes finish() throws IOException {
             finished = true;
             if (fileOut == null) {
-                return new HeapBytes(heap.toByteArray());
+                return new HeapBytes(heap.bytes());
             }
             fileOut.close();
             return new FileBytes(file, 0, size, true);
