@@ -125,6 +125,7 @@ public final class Settings {
         positiveInt("mailroute.delivery.consumers");
         positiveInt("mailroute.delivery.max-internal-errors");
         positiveInt("mailroute.submit.consumers");
+        positiveInt("mailroute.pickup.consumers");
         positiveInt("mailroute.pickup.max-attempts");
         nonNegativeInt("mailroute.delivery.max-per-domain");
         positiveInt("mailroute.smtp.connection.max-messages");
