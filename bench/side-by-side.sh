@@ -210,7 +210,7 @@ warm_up() { # rounds of every way in and size until the JIT settles
     done
     c1=$(compilations)
     echo "bench: warm-up round $round: $sent messages so far, $((c1 - c0)) JIT compilations in this round"
-    (( c1 - c0 < WARMUP_SETTLED )) && break
+    if (( c1 - c0 < WARMUP_SETTLED )); then break; fi
   done
 }
 

@@ -18,7 +18,8 @@ import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStra
  * When a pickup file is complete. Writers following the IIS convention write the file in place, and may
  * pause between writes: a file is taken only when its size and time have stopped changing for the check
  * interval, it is older than the minimum age, and (on Linux, where /proc shows it) no other process still
- * has it open for writing.
+ * has it open for writing. A file younger than the minimum age is left for a later poll, so a file still being
+ * written never holds back the others.
  * <p>Which files are open for writing is read from /proc once for many files (at most every
  * {@link #SNAPSHOT_MAX_AGE_NANOS}): reading it costs one pass over every descriptor of every process, far too
  * much to repeat for each of thousands of files dropped at once.
@@ -50,6 +51,11 @@ public final class PickupReadLock extends FileChangedExclusiveReadLockStrategy {
     @Override
     public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange)
             throws Exception {
+        if (getMinAge() > 0 && file.getFile().lastModified() > System.currentTimeMillis() - getMinAge()) {
+            // Too young: skipped for this poll and taken by a later one. Camel's strategy would sleep in the poll
+            // thread until the file is old enough, holding back every other file of the folder meanwhile.
+            return false;
+        }
         Path path = file.getFile().toPath().toAbsolutePath().normalize();
         return super.acquireExclusiveReadLock(operations, file, exchange) && !filesOpenForWriting(path.getParent()).contains(path);
     }
