@@ -60,34 +60,25 @@ public final class ByteSearch {
 
     /** Index of the first CR, LF or NUL in {@code b[from, to)}, or -1: where a line ends or a message needs repair. */
     public static int indexOfCrLfOrNul(byte[] b, int from, int to) {
-        int i = from;
-        for (; i <= to - Long.BYTES; i += Long.BYTES) {
-            long x = (long) WORD.get(b, i);
-            long found = zeroBytes(x) | zeroBytes(x ^ CRS) | zeroBytes(x ^ LFS);
-            if (found != 0) {
-                return i + first(found);
-            }
-        }
-        for (; i < to; i++) {
-            if (b[i] == '\r' || b[i] == '\n' || b[i] == 0) {
-                return i;
-            }
-        }
-        return -1;
+        return indexOfLineEnd(b, from, to, true);
     }
 
     /** Index of the first CR or LF in {@code b[from, to)}, or -1. */
     public static int indexOfCrOrLf(byte[] b, int from, int to) {
+        return indexOfLineEnd(b, from, to, false);
+    }
+
+    private static int indexOfLineEnd(byte[] b, int from, int to, boolean orNul) {
         int i = from;
         for (; i <= to - Long.BYTES; i += Long.BYTES) {
             long x = (long) WORD.get(b, i);
-            long found = zeroBytes(x ^ CRS) | zeroBytes(x ^ LFS);
+            long found = zeroBytes(x ^ CRS) | zeroBytes(x ^ LFS) | (orNul ? zeroBytes(x) : 0);
             if (found != 0) {
                 return i + first(found);
             }
         }
         for (; i < to; i++) {
-            if (b[i] == '\r' || b[i] == '\n') {
+            if (b[i] == '\r' || b[i] == '\n' || (orNul && b[i] == 0)) {
                 return i;
             }
         }
