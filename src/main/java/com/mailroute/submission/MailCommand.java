@@ -1,5 +1,6 @@
 package com.mailroute.submission;
 
+import java.util.regex.Pattern;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.subethamail.smtp.server.Session;
 
 /** MAIL FROM:&lt;sender&gt; with SIZE, BODY, SMTPUTF8 and AUTH parameters; the sender is validated as every way in does. */
 final class MailCommand extends ListenerCommand {
+    private static final Pattern SIZE_VALUE = Pattern.compile("\\d{1,19}");
 
     MailCommand(SubmissionServer server) {
         super("MAIL", "Specifies the sender: MAIL FROM:<address> [SIZE=n] [BODY=8BITMIME] [SMTPUTF8]", server);
@@ -33,7 +35,7 @@ final class MailCommand extends ListenerCommand {
             String value = p.getValue();
             switch (p.getKey()) {
                 case "SIZE" -> {
-                    if (value == null || !value.matches("\\d{1,19}")) {
+                    if (value == null || !SIZE_VALUE.matcher(value).matches()) {
                         reply(session, 501, "5.5.4", "Bad SIZE parameter");
                         return;
                     }

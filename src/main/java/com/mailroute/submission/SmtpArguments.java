@@ -1,5 +1,6 @@
 package com.mailroute.submission;
 
+import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Map;
  * as Postfix does) followed by ESMTP parameters KEYWORD[=VALUE]. Keywords are upper-cased.
  */
 record SmtpArguments(String address, Map<String, String> parameters) {
+    private static final Pattern KEYWORD = Pattern.compile("[A-Z0-9][A-Z0-9-]*");
 
     /** Thrown for a command line that cannot be read at all; the message is the reply text. */
     static final class SyntaxException extends Exception {
@@ -55,7 +57,7 @@ record SmtpArguments(String address, Map<String, String> parameters) {
             }
             int eq = p.indexOf('=');
             String key = (eq < 0 ? p : p.substring(0, eq)).toUpperCase(Locale.ROOT);
-            if (!key.matches("[A-Z0-9][A-Z0-9-]*")) {
+            if (!KEYWORD.matcher(key).matches()) {
                 throw new SyntaxException("bad parameter '" + p + "'");
             }
             params.put(key, eq < 0 ? null : p.substring(eq + 1));
