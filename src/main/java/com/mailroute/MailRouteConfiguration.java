@@ -192,7 +192,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         acceptor.limitHeap(HeapBudget.quarterOfHeap());
         registry.bind("pickupIngress", new PickupIngress(acceptor, settings.dataDir().resolve("badmail"),
                 settings.positiveInt("mailroute.pickup.max-attempts"), spool.heapLimit()));
-        registry.bind("pickupReadLock", new PickupReadLock()); // configured by the pickup route's readLock* options
+        registry.bind("pickupReadLock", new PickupReadLock()); // takes the pickup route's readLockMinAge
         registry.bind("jmsIngress", new JmsIngress(acceptor, clock, spool));
         registry.bind("httpIngress", new HttpIngress(acceptor, new JsonMessageBuilder(settings.heloName()), spool,
                 settings.size("mailroute.message.max-size")));

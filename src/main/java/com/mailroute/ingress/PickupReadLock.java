@@ -12,52 +12,62 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileEndpoint;
 import org.apache.camel.component.file.GenericFileOperations;
-import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStrategy;
+import org.apache.camel.component.file.strategy.MarkerFileExclusiveReadLockStrategy;
 
 /**
- * When a pickup file is complete. Writers following the IIS convention write the file in place, and may
- * pause between writes: a file is taken only when its size and time have stopped changing for the check
- * interval, it is older than the minimum age, and (on Linux, where /proc shows it) no other process still
- * has it open for writing. A file younger than the minimum age is left for a later poll, so a file still being
- * written never holds back the others.
+ * When a pickup file is complete. Writers following the IIS convention write the file in place, and may pause
+ * between writes: a file is taken when its last write is at least the minimum age ago and (on Linux, where /proc
+ * shows it) no other process still has it open for writing. A file that is not ready is left for a later poll:
+ * the poll thread never waits for one file, so a file still being written never holds back the others.
  * <p>Which files are open for writing is read from /proc once for many files (at most every
  * {@link #SNAPSHOT_MAX_AGE_NANOS}): reading it costs one pass over every descriptor of every process, far too
- * much to repeat for each of thousands of files dropped at once.
- * <p>Its check interval, minimum age, timeout and the rest come from the pickup endpoint's {@code readLock*}
- * options in routes/ingress.camel.yaml, as they would for Camel's own {@code readLock: changed}: Camel applies
- * them only to the strategies it creates itself, so this one copies them when the consumer starts.
+ * much to repeat for each of thousands of files dropped at once. /proc shows only this machine's (and
+ * container's) processes; a writer elsewhere, on a shared volume, is covered by the minimum age alone.
+ * <p>The minimum age is the pickup endpoint's {@code readLockMinAge} in routes/ingress.camel.yaml
+ * ({@code mailroute.pickup.min-age-ms}); Camel gives its options only to the strategies it creates itself, so this
+ * one copies it when the consumer starts. The marker file ({@code readLockMarkerFile}) is Camel's, so that two
+ * relays sharing a folder do not take the same file.
  */
-public final class PickupReadLock extends FileChangedExclusiveReadLockStrategy {
+public final class PickupReadLock extends MarkerFileExclusiveReadLockStrategy {
     private static final Path PROC = Path.of("/proc");
     private static final int WRITE_FLAGS = 0b11;   // O_WRONLY | O_RDWR
     private static final long SNAPSHOT_MAX_AGE_NANOS = 500_000_000L;
 
+    private volatile long minAgeMillis;
     private Set<Path> openForWriting = Set.of();
     private Path snapshotFolder;
     private long snapshotAt;
 
     @Override
     public void prepareOnStartup(GenericFileOperations<File> operations, GenericFileEndpoint<File> endpoint) {
-        setCheckInterval(endpoint.getReadLockCheckInterval());
-        setMinAge(endpoint.getReadLockMinAge());
-        setMinLength(endpoint.getReadLockMinLength());
-        setTimeout(endpoint.getReadLockTimeout());
-        setReadLockLoggingLevel(endpoint.getReadLockLoggingLevel());
+        minAgeMillis = endpoint.getReadLockMinAge();
         setMarkerFiler(endpoint.isReadLockMarkerFile());
         setDeleteOrphanLockFiles(endpoint.isReadLockDeleteOrphanLockFiles());
         super.prepareOnStartup(operations, endpoint);
     }
 
+    public long getMinAge() {
+        return minAgeMillis;
+    }
+
+    public void setMinAge(long millis) {
+        this.minAgeMillis = millis;
+    }
+
     @Override
     public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange)
             throws Exception {
-        if (getMinAge() > 0 && file.getFile().lastModified() > System.currentTimeMillis() - getMinAge()) {
-            // Too young: skipped for this poll and taken by a later one. Camel's strategy would sleep in the poll
-            // thread until the file is old enough, holding back every other file of the folder meanwhile.
+        return isComplete(file.getFile()) && super.acquireExclusiveReadLock(operations, file, exchange);
+    }
+
+    /** Old enough and not open for writing; a file that has gone is not complete. */
+    boolean isComplete(File file) {
+        long lastModified = file.lastModified();
+        if (lastModified == 0 && !file.exists() || lastModified > System.currentTimeMillis() - minAgeMillis) {
             return false;
         }
-        Path path = file.getFile().toPath().toAbsolutePath().normalize();
-        return super.acquireExclusiveReadLock(operations, file, exchange) && !filesOpenForWriting(path.getParent()).contains(path);
+        Path path = file.toPath().toAbsolutePath().normalize();
+        return !filesOpenForWriting(path.getParent()).contains(path);
     }
 
     private synchronized Set<Path> filesOpenForWriting(Path folder) {
@@ -97,7 +107,7 @@ public final class PickupReadLock extends FileChangedExclusiveReadLockStrategy {
                 }
             }
         } catch (IOException | SecurityException e) {
-            // A process we may not inspect (or that just ended) cannot be judged; the size check still applies.
+            // A process we may not inspect (or that just ended) cannot be judged; the minimum age still applies.
         }
     }
 

@@ -174,9 +174,12 @@ class IngressEndToEndTest {
     void badPickupFileShouldMoveToBadmailWithItsReason() throws Exception {
         writePickup("norcpt.eml", "From: a@example.com\r\nSubject: nobody\r\n\r\nx\r\n");
         writePickup("garbage.bin", "\u0000\u0001\u0002binary");
+        writePickup("empty.eml", "");
 
         Path reason = relay.badmail().resolve("norcpt.eml.reason");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(reason) && Files.exists(relay.badmail().resolve("garbage.bin.reason")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(reason) && Files.exists(relay.badmail().resolve("garbage.bin.reason"))
+                && Files.exists(relay.badmail().resolve("empty.eml.reason")));
+        assertThat(Files.readString(relay.badmail().resolve("empty.eml.reason"))).contains("empty message");
         assertThat(Files.readString(reason)).contains("no recipients");
         assertThat(Files.readString(relay.badmail().resolve("garbage.bin.reason"))).contains("not a message");
         assertThat(Files.readString(relay.badmail().resolve("norcpt.eml"))).isEqualTo("From: a@example.com\r\nSubject: nobody\r\n\r\nx\r\n");

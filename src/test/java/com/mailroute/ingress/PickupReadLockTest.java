@@ -1,12 +1,14 @@
 package com.mailroute.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -14,7 +16,7 @@ import org.apache.camel.component.file.GenericFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which pickup files another process still writes, as /proc shows it (Linux). */
+/** When a pickup file is complete: old enough, and not open for writing in another process (as /proc shows it on Linux). */
 class PickupReadLockTest {
     @TempDir
     Path pickup;
@@ -37,11 +39,7 @@ class PickupReadLockTest {
 
     @Test
     void aFileYoungerThanTheMinimumAgeShouldBeLeftForALaterPollNotWaitedFor() throws Exception {
-        PickupReadLock lock = new PickupReadLock();
-        lock.setMinAge(2000);
-        lock.setCheckInterval(500);
-        lock.setTimeout(0);   // Camel's own strategy would sleep until the file is old enough, then take it
-        lock.setMarkerFiler(false);
+        PickupReadLock lock = lock(2000);
         Path young = pickup.resolve("young.eml");
         Path old = pickup.resolve("old.eml");
         Files.writeString(young, "Subject: still being written\r\n");
@@ -50,6 +48,47 @@ class PickupReadLockTest {
 
         assertThat(lock.acquireExclusiveReadLock(null, file(young), null)).isFalse();
         assertThat(lock.acquireExclusiveReadLock(null, file(old), null)).isTrue();
+    }
+
+    @Test
+    void aFileOpenForWritingShouldBeLeftUntilItsWriterClosesIt() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc");
+        PickupReadLock lock = lock(0);
+        Path writing = pickup.resolve("writing.eml");
+        Process writer = new ProcessBuilder("bash", "-c", "exec 3>'" + writing + "'; echo ready; read line").start();
+        try {
+            assertThat(new String(writer.getInputStream().readNBytes(6))).isEqualTo("ready\n");
+            assertThat(lock.acquireExclusiveReadLock(null, file(writing), null)).isFalse();
+        } finally {
+            writer.getOutputStream().close();   // ends `read`, and the writer with it
+            assertThat(writer.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        Thread.sleep(600);   // the /proc snapshot is reused for up to half a second
+        assertThat(lock.acquireExclusiveReadLock(null, file(writing), null)).isTrue();
+    }
+
+    @Test
+    void anEmptyFileShouldBeTakenLikeAnyOtherSoThatItIsRefusedNotLeftForever() throws Exception {
+        // Camel's "changed" strategy waits for a file of at least one byte, in the poll thread, without end
+        PickupReadLock lock = lock(1000);
+        Path empty = pickup.resolve("empty.eml");
+        Files.createFile(empty);
+        Files.setLastModifiedTime(empty, FileTime.from(Instant.now().minusSeconds(10)));
+
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> lock.acquireExclusiveReadLock(null, file(empty), null)))
+                .isTrue();
+    }
+
+    @Test
+    void aFileThatHasGoneShouldNotBeTaken() throws Exception {
+        assertThat(lock(0).acquireExclusiveReadLock(null, file(pickup.resolve("gone.eml")), null)).isFalse();
+    }
+
+    private static PickupReadLock lock(long minAgeMillis) {
+        PickupReadLock lock = new PickupReadLock();
+        lock.setMinAge(minAgeMillis);
+        lock.setMarkerFiler(false);
+        return lock;
     }
 
     private static GenericFile<File> file(Path path) {
