@@ -19,6 +19,8 @@ public final class ByteSearch {
     private static final long HIGH_BITS = 0x8080808080808080L;
     private static final long CRS = '\r' * ONES;
     private static final long LFS = '\n' * ONES;
+    private static final long DOTS = '.' * ONES;
+    private static final long LOW_BITS = 0x7F7F7F7F7F7F7F7FL;
 
     private ByteSearch() {
     }
@@ -58,31 +60,60 @@ public final class ByteSearch {
         return -1;
     }
 
-    /** Index of the first CR, LF or NUL in {@code b[from, to)}, or -1: where a line ends or a message needs repair. */
-    public static int indexOfCrLfOrNul(byte[] b, int from, int to) {
-        return indexOfLineEnd(b, from, to, true);
-    }
-
-    /** Index of the first CR or LF in {@code b[from, to)}, or -1. */
-    public static int indexOfCrOrLf(byte[] b, int from, int to) {
-        return indexOfLineEnd(b, from, to, false);
-    }
-
-    private static int indexOfLineEnd(byte[] b, int from, int to, boolean orNul) {
+    /**
+     * Index of the first place in {@code b[from, to)} where a message is not plain CRLF lines: a CR not followed by LF
+     * (also one that ends the range: its LF is not there), an LF not after a CR (also one at {@code from}: the CR
+     * before it is not in the range), with {@code dots} a "." that starts a line, with {@code nuls} a NUL; or -1.
+     * {@code atLineStart} says whether {@code from} starts a line (for the dot).
+     * <p>One pass, no matter how many lines: a CRLF is recognised by matching the word's LF marks against its CR
+     * marks moved up one byte, with the CR of the word before carried in. A search per line paid its set-up and
+     * loop exit on every line, ~80 bytes of base64, and was the largest single item of a 100 KB message's CPU.
+     */
+    public static int indexOfIrregularLine(byte[] b, int from, int to, boolean atLineStart, boolean dots, boolean nuls) {
+        long crBefore = 0;                          // bit 7 of byte 0: the byte before this word is a CR
+        long lfBefore = atLineStart ? 0x80L : 0;    // ... is an LF (or the start of a line)
         int i = from;
         for (; i <= to - Long.BYTES; i += Long.BYTES) {
             long x = (long) WORD.get(b, i);
-            long found = zeroBytes(x ^ CRS) | zeroBytes(x ^ LFS) | (orNul ? zeroBytes(x) : 0);
-            if (found != 0) {
-                return i + first(found);
+            long cr = equalBytes(x, CRS);
+            long lf = equalBytes(x, LFS);
+            long afterCr = cr << 8 | crBefore;
+            long afterLf = lf << 8 | lfBefore;
+            // an LF not after a CR, or a byte after a CR that is not an LF (the bare CR is the byte before the mark)
+            long marks = lf ^ afterCr;
+            if (dots) {
+                marks |= equalBytes(x, DOTS) & afterLf;
             }
+            if (nuls) {
+                marks |= equalBytes(x, 0);
+            }
+            if (marks != 0) {
+                int k = first(marks);
+                return (afterCr & ~lf & 0x80L << (k << 3)) != 0 ? i + k - 1 : i + k;
+            }
+            crBefore = cr >>> 56;
+            lfBefore = lf >>> 56;
         }
+        boolean afterCr = crBefore != 0;
+        boolean afterLf = lfBefore != 0;
         for (; i < to; i++) {
-            if (b[i] == '\r' || b[i] == '\n' || (orNul && b[i] == 0)) {
+            byte c = b[i];
+            if (afterCr && c != '\n') {
+                return i - 1;
+            }
+            if (c == '\n' && !afterCr || dots && c == '.' && afterLf || nuls && c == 0) {
                 return i;
             }
+            afterCr = c == '\r';
+            afterLf = c == '\n';
         }
-        return -1;
+        return afterCr ? to - 1 : -1;
+    }
+
+    /** 0x80 in each byte of {@code x} equal to the byte of {@code pattern}, 0 in the others: exact, no borrows. */
+    private static long equalBytes(long x, long pattern) {
+        long y = x ^ pattern;
+        return ~((y & LOW_BITS) + LOW_BITS | y | LOW_BITS);
     }
 
     private static long zeroBytes(long x) {

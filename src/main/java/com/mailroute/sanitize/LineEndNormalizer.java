@@ -106,12 +106,7 @@ final class LineEndNormalizer {
 
     /** True when every CR is followed by LF, every LF preceded by CR, there is no NUL, and the data ends in CRLF. */
     private static boolean isClean(byte[] raw) {
-        // Every CR, LF or NUL found must start a CRLF: an LF found first is bare (a CR before it would have been found).
-        for (int i = 0; (i = ByteSearch.indexOfCrLfOrNul(raw, i, raw.length)) >= 0; i += 2) {
-            if (raw[i] != CR || i + 1 == raw.length || raw[i + 1] != LF) {
-                return false;
-            }
-        }
-        return raw.length == 0 || raw[raw.length - 1] == LF;
+        return ByteSearch.indexOfIrregularLine(raw, 0, raw.length, true, false, true) < 0
+                && (raw.length == 0 || raw[raw.length - 1] == LF);
     }
 }

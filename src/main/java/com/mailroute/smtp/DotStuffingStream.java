@@ -7,8 +7,9 @@ import java.io.OutputStream;
 /**
  * The DATA section as it goes on the wire (RFC 5321 4.5.2): every line starting with "." gets one more, every line
  * ends with CRLF (a bare CR or LF becomes one, as Angus's SMTPOutputStream does), and {@link #finish()} ends the last
- * line. Queued messages are already CRLF-clean, so it mostly passes runs of whole lines through: it looks only at line
- * ends, found eight bytes at a time, where Angus's stream tested every byte twice (a fifth of the CPU for 100 KB mail).
+ * line. Queued messages are already CRLF-clean, so it mostly passes whole writes through: one search, eight bytes at a
+ * time, finds the next line that needs a change, where Angus's stream tested every byte twice (a fifth of the CPU for
+ * 100 KB mail).
  * It writes to the stream it is given and never closes it.
  */
 final class DotStuffingStream extends OutputStream {
@@ -40,28 +41,23 @@ final class DotStuffingStream extends OutputStream {
         afterCr = false;
         int run = i;   // bytes from here are passed through unchanged
         while (i < end) {
-            if (atLineStart) {
-                atLineStart = false;
-                if (b[i] == '.') {
-                    out.write(b, run, i - run);
-                    out.write('.');
-                    run = i;
-                }
-            }
-            int eol = ByteSearch.indexOfCrOrLf(b, i, end);
-            if (eol < 0) {
+            int at = ByteSearch.indexOfIrregularLine(b, i, end, atLineStart, true, false);
+            if (at < 0) {
+                atLineStart = b[end - 1] == '\n';
                 break;
             }
-            atLineStart = true;
-            if (b[eol] == '\r' && eol + 1 < end && b[eol + 1] == '\n') {
-                i = eol + 2;
-                continue;
+            out.write(b, run, at - run);
+            if (b[at] == '.') {
+                out.write('.');   // and the dot itself with the run that follows
+                run = at;
+                atLineStart = false;
+            } else {
+                out.write(CRLF);   // a bare CR or LF
+                afterCr = b[at] == '\r' && at + 1 == end;
+                run = at + 1;
+                atLineStart = true;
             }
-            out.write(b, run, eol - run);
-            out.write(CRLF);
-            afterCr = b[eol] == '\r' && eol + 1 == end;
-            i = eol + 1;
-            run = i;
+            i = at + 1;
         }
         out.write(b, run, end - run);
     }
