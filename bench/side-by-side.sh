@@ -23,6 +23,8 @@ SLOW=${SLOW:-1}                # seconds the slow sink waits before answering DA
 SLOW_N=${SLOW_N:-600}
 RELAY_OPTS=${RELAY_OPTS:-}     # extra JVM/-D options for MailRoute
 THREADS=${THREADS:-}           # 1 = also print MailRoute's CPU per message by kind of thread (jcmd Thread.print)
+PERF=${PERF:-}                 # a directory: perf record -a -g of the whole machine during each MailRoute run (kernel
+                               # time included, which Flight Recorder does not see); read with perf report -i DIR/SIZE-WAY.data
 WARMUP=${WARMUP:-15}           # at most this many warm-up rounds before measuring (0 = none): a relay runs for days, and
                                # on 2 cores the JIT needs ~60,000 messages to compile its hot paths; rounds end early
                                # once a round leaves the JIT with little to do (fewer than WARMUP_SETTLED compilations)
@@ -65,7 +67,9 @@ start_sink() { # name addr:port [smtp-sink options...]
   eval "${name}_pid=$!"
 }
 delivered() { # sink name → messages it has received
-  local last; last=$(tr '\r' '\n' <"$work/$1.count" | tail -1)
+  # smtp-sink -c rewrites its counter line after a CR on every message: only the file's end is read, as the whole
+  # file (a line per message) read every 50 ms took CPU from the relays being measured
+  local last; last=$(tail -c 80 "$work/$1.count" | tr '\r' '\n' | tail -1)
   [[ $last =~ mesg=([0-9]+) ]] && echo "${BASH_REMATCH[1]}" || echo 0
 }
 wait_delivered() { # sink target timeout-seconds → prints the time of arrival of the target-th message
@@ -135,6 +139,7 @@ start_relay() { # extra -D options...
   # instruments, which costs more than the run); the measured runs are dumped at the end. Read it with
   #   jfr print --stack-depth 80 --events jdk.ExecutionSample /path/file.jfr
   [[ -n ${PROFILE:-} ]] && opts+=(-XX:StartFlightRecording=name=bench,settings=profile,maxage=1h)
+  [[ -n ${PERF:-} ]] && opts+=(-XX:+PreserveFramePointer)   # Java stacks in perf record
   # shellcheck disable=SC2086
   java $RELAY_OPTS "${opts[@]}" "$@" -jar "$JAR" >"$work/relay.log" 2>&1 &
   relay=$!
@@ -146,13 +151,8 @@ start_relay() { # extra -D options...
   echo "bench: MailRoute did not start; last lines of its log:" >&2; tail -20 "$work/relay.log" >&2; exit 1
 }
 stop_relay() { kill "$relay"; wait "$relay" 2>/dev/null || true; relay=; }
-peak_rss=0
-watch_rss() { # samples MailRoute's RSS until the file $work/stop-watch appears
-  local peak=0 r
-  while [[ ! -e $work/stop-watch ]]; do
-    r=$(ps -o rss= -p "$relay" 2>/dev/null | tr -d ' '); [[ ${r:-0} -gt $peak ]] && peak=$r
-    echo "$peak" >"$work/peak-rss.new"; mv "$work/peak-rss.new" "$work/peak-rss"; sleep 0.2
-  done
+peak_rss_mb() { # MailRoute's peak resident memory so far (the kernel keeps it: VmHWM)
+  awk '/^VmHWM:/ {print int($2 / 1024)}' "/proc/$relay/status"
 }
 
 # One client JVM for the whole run (LoadClient serve): warmed up with the relay, like an application that submits mail.
@@ -239,7 +239,15 @@ run_mailroute() { # size way
   base=$(delivered sink_mr)
   local cpu0; cpu0=$(relay_cpu_ms)
   local us0; us0=$(awk '{print $14, $15}' "/proc/$relay/stat")
-  [[ -n $THREADS ]] && jcmd "$relay" Thread.print >"$work/threads-before" 2>/dev/null
+  local stat0 sink0
+  if [[ -n $THREADS ]]; then
+    jcmd "$relay" Thread.print >"$work/threads-before" 2>/dev/null
+    stat0=$(head -1 /proc/stat) sink0=$(ticks "$sink_mr_pid")
+  fi
+  local perf_pid=
+  if [[ -n ${PERF:-} ]]; then
+    perf record -a -g -F 499 -o "$PERF/$size-$way.data" >/dev/null 2>&1 & perf_pid=$!
+  fi
   t0=$(now)
   case $way in
     http)
@@ -264,13 +272,22 @@ run_mailroute() { # size way
   esac
   t1=$(wait_delivered sink_mr $((base + N)) 900)
   rate=$(calc "$(( $(delivered sink_mr) - base )) / ($t1 - $t0)")
+  if [[ -n $perf_pid ]]; then
+    kill -INT "$perf_pid"; wait "$perf_pid" || true
+    jcmd "$relay" Compiler.perfmap >/dev/null 2>&1   # /tmp/perf-PID.map: names for the JIT's code in perf report
+  fi
   if [[ $out =~ p50=([0-9.]+)\ p99=([0-9.]+) ]]; then out="accept p50 ${BASH_REMATCH[1]} ms p99 ${BASH_REMATCH[2]} ms$client_cpu"; fi
   [[ $out =~ failed=([1-9][0-9]*) ]] && out="$out FAILED ${BASH_REMATCH[1]}"
-  row "$size" "mailroute ($way)" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_rate")")" "$out" "peak rss $(( $(cat "$work/peak-rss") / 1024 )) MB, cpu $(( ($(relay_cpu_ms) - cpu0) / N )).$(( ($(relay_cpu_ms) - cpu0) * 10 / N % 10 )) ms/msg"
+  row "$size" "mailroute ($way)" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_rate")")" "$out" "peak rss $(peak_rss_mb) MB, cpu $(( ($(relay_cpu_ms) - cpu0) / N )).$(( ($(relay_cpu_ms) - cpu0) * 10 / N % 10 )) ms/msg"
   if [[ -n $THREADS ]]; then
     jcmd "$relay" Thread.print >"$work/threads-after" 2>/dev/null
     python3 bench/cpu-by-thread.py "$work/threads-before" "$work/threads-after" "$N"
     awk -v u0="${us0% *}" -v s0="${us0#* }" '{printf "  user %d ms, system %d ms (kernel: syscalls, network, fsync)\n", ($14 - u0) * 10, ($15 - s0) * 10}' "/proc/$relay/stat"
+    # idle CPU left on the machine says whether the run was bound by CPU or by waiting (disk syncs, locks)
+    local sink1; sink1=$(ticks "$sink_mr_pid")
+    { echo "$stat0"; head -1 /proc/stat; } | awk -v sink=$(( (sink1 - sink0) * 1000 / $(getconf CLK_TCK) )) -v n="$N" '
+      { t = 0; for (i = 2; i <= NF; i++) t += $i; total[NR] = t; idle[NR] = $5 + $6 }
+      END { printf "  machine idle %.0f%% during the run; the sink used %.2f ms/msg\n", 100 * (idle[2] - idle[1]) / (total[2] - total[1]), sink / n }'
   fi
 }
 
@@ -279,7 +296,6 @@ start_sink sink_pf "$SINK_PF"
 start_sink sink_mr "$SINK_MR"
 start_postfix_relay
 start_relay
-watch_rss & pids+=($!)
 start_client
 echo "bench: $(nproc) cores, N=$N, CONC=$CONC, jar $JAR; Postfix $(postconf -d -h mail_version)"
 (( WARMUP > 0 )) && warm_up
@@ -313,7 +329,7 @@ if (( BACKLOG > 0 )); then
   kill -CONT "$sink_mr_pid"; t0=$(now)
   t1=$(wait_delivered sink_mr $((base + BACKLOG)) 900)
   rate=$(calc "$(( $(delivered sink_mr) - base )) / ($t1 - $t0)")
-  row 2000 "mailroute backlog drain" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_drain")")" "$BACKLOG queued while the hop hung" "peak rss $(( $(cat "$work/peak-rss") / 1024 )) MB"
+  row 2000 "mailroute backlog drain" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_drain")")" "$BACKLOG queued while the hop hung" "peak rss $(peak_rss_mb) MB"
 fi
 
 if (( SLOW > 0 )); then
@@ -332,7 +348,6 @@ if (( SLOW > 0 )); then
   rate=$(calc "$(delivered sink_mr) / ($t1 - $t0)")
   row 2000 "mailroute, slow hop" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_slow")")" "next hop answers DATA after ${SLOW}s" ""
 fi
-touch "$work/stop-watch"
 [[ -n ${PROFILE:-} ]] && jcmd "$relay" JFR.dump name=bench begin="$measured_from" filename="$PROFILE" >/dev/null &&
   echo "bench: profile of the measured runs in $PROFILE"
 
