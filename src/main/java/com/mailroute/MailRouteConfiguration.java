@@ -43,6 +43,7 @@ import com.mailroute.ingress.PickupIngress;
 import com.mailroute.ingress.PickupReadLock;
 import com.mailroute.ingress.SmtpIngress;
 import com.mailroute.mime.SevenBitConverter;
+import com.mailroute.queue.ArtemisJmsComponent;
 import com.mailroute.queue.JobQueue;
 import com.mailroute.routing.DnsLookup;
 import com.mailroute.routing.NextHopResolver;
@@ -61,6 +62,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.component.jms.JmsConfiguration;
 import org.apache.camel.spi.StreamCachingStrategy;
 import com.mailroute.queue.LargeBodies;
 import com.mailroute.spool.HeapBudget;
@@ -110,7 +112,7 @@ public class MailRouteConfiguration implements CamelConfiguration {
         EmbeddedBroker embedded = startEmbeddedBrokerUnlessExternal(context);
         ActiveMQConnectionFactory artemis = connectionFactory(embedded);
         registry.bind("artemisConnectionFactory", ConnectionFactory.class, artemis);
-        JmsComponent jms = JmsComponent.jmsComponent(artemis);
+        JmsComponent jms = new ArtemisJmsComponent(new JmsConfiguration(artemis));
         jms.setDestinationResolver(Queues.resolver());
         jms.setMessageCreatedStrategy(new LargeBodies());   // spooled bodies go to the broker as streams
         context.addComponent("jms", jms);

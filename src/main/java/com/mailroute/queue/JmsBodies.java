@@ -16,8 +16,6 @@ import org.apache.camel.support.SynchronizationAdapter;
  * lives as long as the exchange.
  */
 public final class JmsBodies {
-    /** Artemis: the body size of a large message; absent for one that travelled whole. */
-    private static final String LARGE_SIZE = "_AMQ_LARGE_SIZE";
     /** Artemis: writes a large message's body into this OutputStream, returning when it is complete. */
     private static final String SAVE_STREAM = "JMS_AMQ_SaveStream";
 
@@ -59,7 +57,7 @@ public final class JmsBodies {
         if (!(m instanceof BytesMessage b)) {
             return MessageBytes.of(new byte[0]);
         }
-        if (!m.propertyExists(LARGE_SIZE)) {
+        if (!m.propertyExists(ArtemisJmsComponent.LARGE_SIZE)) {
             byte[] body = new byte[(int) b.getBodyLength()];
             b.readBytes(body);
             return MessageBytes.of(body);
