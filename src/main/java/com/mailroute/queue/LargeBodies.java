@@ -1,5 +1,9 @@
 package com.mailroute.queue;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
@@ -11,9 +15,10 @@ import org.apache.camel.component.jms.MessageCreatedStrategy;
 
 /**
  * Message bodies that are not in the heap go to the broker as a stream (Artemis large messages, kept in the broker's
- * large-messages folder), never as one array. A route's jms: producer gets such a body through this strategy: the
- * Camel message carries the bytes in a header that JMS does not map, and an empty body; the strategy streams them into
- * the JMS message the producer created. Bodies in the heap take the ordinary path.
+ * large-messages folder), never as one array; bodies in the heap are written part by part (a Received field, then the
+ * message), never joined into a copy first. A route's jms: producer gets a body through this strategy: the Camel
+ * message carries the bytes in a header that JMS does not map, and an empty body; the strategy writes them into the
+ * JMS message the producer created.
  */
 public final class LargeBodies implements MessageCreatedStrategy {
     /** Camel header holding the {@link MessageBytes} of a body that is streamed (not a JMS property: JMS drops it). */
@@ -21,23 +26,39 @@ public final class LargeBodies implements MessageCreatedStrategy {
     /** Artemis: send the message's body from this InputStream, in chunks (a large message). */
     private static final String ARTEMIS_INPUT_STREAM = "JMS_AMQ_InputStream";
 
-    /** Writes the body into a JMS message: as bytes when in the heap, as a stream when spooled. */
+    /** Writes the body into a JMS message: as bytes when in the heap (part by part: no joined copy), as a stream when spooled. */
     static void write(BytesMessage m, MessageBytes body) throws JMSException {
         if (body.inHeap()) {
-            m.writeBytes(body.toByteArray());
+            try {
+                body.writeTo(new OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        try {
+                            m.writeBytes(b, off, len);
+                        } catch (JMSException e) {
+                            throw new IOException(e);
+                        }
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                JMSException failure = new JMSException("cannot write the message body: " + e.getCause().getMessage());
+                failure.setLinkedException(e);
+                throw failure;
+            }
         } else {
             m.setObjectProperty(ARTEMIS_INPUT_STREAM, body.open());   // Artemis reads it to the end and closes it
         }
     }
 
-    /** Sets the body of a Camel message a jms: producer will send. */
+    /** Sets the body of a Camel message a jms: producer will send: written into the JMS message by this strategy. */
     static void attach(Message m, MessageBytes body) {
-        if (body.inHeap()) {
-            m.setBody(body.toByteArray());
-        } else {
-            m.setBody(new byte[0]);
-            m.setHeader(STREAMED_BODY, body);
-        }
+        m.setBody(new byte[0]);
+        m.setHeader(STREAMED_BODY, body);
     }
 
     @Override

@@ -193,7 +193,11 @@ final class SmtpConnection extends SMTPTransport {
     /** A message in the heap in one write; a spooled one streamed from its file in 64 KB reads. */
     private static void write(MessageBytes message, OutputStream out) throws IOException {
         if (message.inHeap()) {
-            out.write(message.toByteArray());
+            try {
+                message.writeTo(out);   // a signature field and the message as two writes, not copied into one array
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
             return;
         }
         try (InputStream in = message.open()) {
