@@ -15,10 +15,10 @@ import org.apache.camel.component.jms.MessageCreatedStrategy;
 
 /**
  * Message bodies that are not in the heap go to the broker as a stream (Artemis large messages, kept in the broker's
- * large-messages folder), never as one array; bodies in the heap are written part by part (a Received field, then the
- * message), never joined into a copy first. A route's jms: producer gets a body through this strategy: the Camel
- * message carries the bytes in a header that JMS does not map, and an empty body; the strategy writes them into the
- * JMS message the producer created.
+ * large-messages folder), never as one array. A route's jms: producer gets such a body through this strategy: the
+ * Camel message carries the bytes in a header that JMS does not map, and an empty body; the strategy streams them into
+ * the JMS message the producer created. Bodies in the heap take the ordinary path, as the Camel message's body; the
+ * accept step's own sends ({@link #write}) write them part by part (a Received field, then the message).
  */
 public final class LargeBodies implements MessageCreatedStrategy {
     /** Camel header holding the {@link MessageBytes} of a body that is streamed (not a JMS property: JMS drops it). */
@@ -55,10 +55,14 @@ public final class LargeBodies implements MessageCreatedStrategy {
         }
     }
 
-    /** Sets the body of a Camel message a jms: producer will send: written into the JMS message by this strategy. */
+    /** Sets the body of a Camel message a jms: producer will send. */
     static void attach(Message m, MessageBytes body) {
-        m.setBody(new byte[0]);
-        m.setHeader(STREAMED_BODY, body);
+        if (body.inHeap()) {
+            m.setBody(body.toByteArray());
+        } else {
+            m.setBody(new byte[0]);
+            m.setHeader(STREAMED_BODY, body);
+        }
     }
 
     @Override
