@@ -1,9 +1,5 @@
 package com.mailroute.queue;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
@@ -17,8 +13,7 @@ import org.apache.camel.component.jms.MessageCreatedStrategy;
  * Message bodies that are not in the heap go to the broker as a stream (Artemis large messages, kept in the broker's
  * large-messages folder), never as one array. A route's jms: producer gets such a body through this strategy: the
  * Camel message carries the bytes in a header that JMS does not map, and an empty body; the strategy streams them into
- * the JMS message the producer created. Bodies in the heap take the ordinary path, as the Camel message's body; the
- * accept step's own sends ({@link #write}) write them part by part (a Received field, then the message).
+ * the JMS message the producer created. Bodies in the heap take the ordinary path.
  */
 public final class LargeBodies implements MessageCreatedStrategy {
     /** Camel header holding the {@link MessageBytes} of a body that is streamed (not a JMS property: JMS drops it). */
@@ -26,30 +21,10 @@ public final class LargeBodies implements MessageCreatedStrategy {
     /** Artemis: send the message's body from this InputStream, in chunks (a large message). */
     private static final String ARTEMIS_INPUT_STREAM = "JMS_AMQ_InputStream";
 
-    /** Writes the body into a JMS message: as bytes when in the heap (part by part: no joined copy), as a stream when spooled. */
+    /** Writes the body into a JMS message: as bytes when in the heap, as a stream when spooled. */
     static void write(BytesMessage m, MessageBytes body) throws JMSException {
         if (body.inHeap()) {
-            try {
-                body.writeTo(new OutputStream() {
-                    @Override
-                    public void write(int b) throws IOException {
-                        write(new byte[] {(byte) b}, 0, 1);
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        try {
-                            m.writeBytes(b, off, len);
-                        } catch (JMSException e) {
-                            throw new IOException(e);
-                        }
-                    }
-                });
-            } catch (UncheckedIOException e) {
-                JMSException failure = new JMSException("cannot write the message body: " + e.getCause().getMessage());
-                failure.setLinkedException(e);
-                throw failure;
-            }
+            m.writeBytes(body.toByteArray());
         } else {
             m.setObjectProperty(ARTEMIS_INPUT_STREAM, body.open());   // Artemis reads it to the end and closes it
         }

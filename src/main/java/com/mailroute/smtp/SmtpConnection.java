@@ -197,7 +197,7 @@ final class SmtpConnection extends SMTPTransport {
     /** A message in the heap in one write; a spooled one streamed from its file in 64 KB reads. */
     private static void write(MessageBytes message, OutputStream out) throws IOException {
         if (message.inHeap()) {
-            out.write(message.toByteArray());   // one write: the message and a field before it leave in full segments
+            out.write(message.toByteArray());
             return;
         }
         try (InputStream in = message.open()) {

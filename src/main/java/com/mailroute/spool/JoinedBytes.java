@@ -1,13 +1,10 @@
 package com.mailroute.spool;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 
-/** A short head (a trace or signature field) before a message, without copying the message; in the heap if it is. */
+/** A short head (a trace or signature field) before a spooled message, without copying the message. */
 record JoinedBytes(byte[] head, MessageBytes rest) implements MessageBytes {
 
     @Override
@@ -22,17 +19,7 @@ record JoinedBytes(byte[] head, MessageBytes rest) implements MessageBytes {
 
     @Override
     public boolean inHeap() {
-        return rest.inHeap();
-    }
-
-    @Override
-    public void writeTo(OutputStream out) {
-        try {
-            out.write(head);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        rest.writeTo(out);
+        return false;
     }
 
     @Override

@@ -57,11 +57,15 @@ public interface MessageBytes {
         return new HeapBytes(bytes);
     }
 
-    /**
-     * {@code head} followed by {@code rest} (a Received field before a message), without copying {@code rest}: written
-     * as its two parts ({@link #writeTo}), made one array only when asked ({@link #toByteArray()}).
-     */
+    /** {@code head} followed by {@code rest} (a Received field before a message), without copying {@code rest}. */
     static MessageBytes concat(byte[] head, MessageBytes rest) {
+        if (rest.inHeap()) {
+            byte[] tail = rest.toByteArray();
+            byte[] all = new byte[head.length + tail.length];
+            System.arraycopy(head, 0, all, 0, head.length);
+            System.arraycopy(tail, 0, all, head.length, tail.length);
+            return new HeapBytes(all);
+        }
         return new JoinedBytes(head, rest);
     }
 }

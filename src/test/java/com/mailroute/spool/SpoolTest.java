@@ -94,28 +94,6 @@ class SpoolTest {
     }
 
     @Test
-    void concatOfAMessageInTheHeapShouldBeWrittenAsItsTwoPartsAndJoinedOnlyWhenAsked() throws Exception {
-        byte[] data = random(100_000, 6);
-        MessageBytes joined = MessageBytes.concat("Received: y\r\n".getBytes(StandardCharsets.US_ASCII), MessageBytes.of(data));
-        java.util.List<Integer> writes = new java.util.ArrayList<>();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream() {
-            @Override
-            public synchronized void write(byte[] b, int off, int len) {
-                writes.add(len);
-                super.write(b, off, len);
-            }
-        };
-
-        joined.writeTo(out);
-
-        assertThat(joined.inHeap()).isTrue();
-        assertThat(writes).containsExactly(13, 100_000);
-        assertThat(out.toByteArray()).isEqualTo(joined.toByteArray());
-        assertThat(java.util.Arrays.copyOfRange(joined.toByteArray(), 13, 13 + 100_000)).isEqualTo(data);
-        assertThat(readAll(joined)).isEqualTo(joined.toByteArray());
-    }
-
-    @Test
     void toFileShouldCopyOnlyWhatIsNotAlreadyAFile() throws Exception {
         Spool spool = new Spool(dir, 16);
         MessageBytes onDisk = spool.read(new ByteArrayInputStream(random(1000, 5)), 10_000);
