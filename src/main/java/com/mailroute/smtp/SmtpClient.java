@@ -50,28 +50,33 @@ public final class SmtpClient implements AutoCloseable {
 
     /** As above; {@code logContext} (e.g. "id=... domain=...") starts the attempt's log line. */
     public HopResult deliver(NextHop hop, String mailFrom, List<String> recipients, MessagePreparer preparer, String logContext) {
-        SmtpConnection connection = pool.take(hop);
-        boolean reused = false;
-        if (connection != null && connection.reset()) {
-            reused = true;
-        } else {
-            if (connection != null) {
-                LOG.debug("pooled connection to {} is broken; opening a new one", hop);
-                connection.quit();
+        SmtpConnection pooled = pool.take(hop);
+        if (pooled != null) {
+            HopResult result = attempt(hop, pooled, true, mailFrom, recipients, preparer);
+            if (result != null) {
+                return logged(logContext, result);
             }
-            try {
-                connection = open(hop);
-            } catch (SessionFailure f) {
-                return logged(logContext, new HopResult(hop, f.failure(), failAll(recipients, f.failure()), "", false));
-            }
+            LOG.debug("pooled connection to {} is broken; opening a new one", hop);
         }
+        SmtpConnection connection;
+        try {
+            connection = open(hop);
+        } catch (SessionFailure f) {
+            return logged(logContext, new HopResult(hop, f.failure(), failAll(recipients, f.failure()), "", false));
+        }
+        return logged(logContext, attempt(hop, connection, false, mailFrom, recipients, preparer));
+    }
+
+    /** One transaction; null when a reused connection was found broken before anything was sent (it is closed). */
+    private HopResult attempt(NextHop hop, SmtpConnection connection, boolean reused, String mailFrom, List<String> recipients,
+                              MessagePreparer preparer) {
         PreparedMessage message;
         try {
             message = preparer.prepare(connection.capabilities());
         } catch (PolicyRejection rejection) {
             pool.giveBack(connection);   // nothing was sent: the session is still clean
             List<RecipientResult> results = recipients.stream().map(r -> RecipientResult.refused(r, rejection)).toList();
-            return logged(logContext, new HopResult(hop, null, results, "", reused));
+            return new HopResult(hop, null, results, "", reused);
         } catch (RuntimeException | Error e) {
             connection.quit();
             throw e;
@@ -91,7 +96,7 @@ public final class SmtpClient implements AutoCloseable {
         } else {
             connection.quit();
         }
-        return logged(logContext, result);
+        return result;
     }
 
     private SmtpConnection open(NextHop hop) throws SessionFailure {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One MAIL FROM / RCPT TO / DATA exchange on an open connection, with a result per recipient. Once run, it also
- * tells whether the connection can carry another message.
+ * One MAIL FROM / RCPT TO / DATA exchange on an open connection, with a result per recipient (pipelined when the
+ * host announced PIPELINING). Once run, it also tells whether the connection can carry another message.
  */
 final class Transaction {
 
@@ -40,18 +40,28 @@ final class Transaction {
         return connectionUsable;
     }
 
+    /**
+     * Runs the transaction: RSET first on a reused connection, then MAIL, RCPT for each recipient and DATA, pipelined
+     * when the host allows it, then the message. Returns null when a reused connection turned out to be broken at
+     * RSET, before anything of this message was taken: the caller tries again on a new connection.
+     */
     HopResult run() {
         try {
             connection.countTransaction();
-            SmtpReply mail = connection.command(SmtpStage.MAIL, mailFromCommand(message));
+            SmtpConnection.Replies replies = connection.send(commands());
+            if (reused && !resetAccepted(replies)) {
+                connectionUsable = false;
+                return null;
+            }
+            SmtpReply mail = replies.next();
             if (!mail.isPositive()) {
                 failRemaining(mail, SmtpStage.MAIL);
-                return finishWithRset(mail);
+                return finishRefused(replies, mail);
             }
             List<String> accepted = new ArrayList<>();
             SmtpReply lastRefusal = null;
             for (String recipient : recipients) {
-                SmtpReply rcpt = connection.command(SmtpStage.RCPT, "RCPT TO:<" + recipient + ">");
+                SmtpReply rcpt = replies.next();
                 if (rcpt.isPositive()) {
                     accepted.add(recipient);
                 } else {
@@ -65,18 +75,44 @@ final class Transaction {
                 }
             }
             if (accepted.isEmpty()) {
-                return finishWithRset(lastRefusal);
+                return finishRefused(replies, lastRefusal);
             }
-            SmtpReply end = connection.sendData(message.bytes());
+            SmtpReply data = replies.next();
+            if (data.code() != 354) {
+                failRemaining(data, SmtpStage.DATA);
+                return result(null, data.code() != 421);   // the next use of the connection starts with RSET
+            }
+            SmtpReply end = connection.sendMessage(message.bytes());
             if (end.isPositive()) {
                 accepted.forEach(r -> results.put(r, RecipientResult.delivered(r, end)));
             } else {
-                failRemaining(end, connection.stage());
+                failRemaining(end, SmtpStage.END_OF_DATA);
             }
             return result(null, end.code() != 421);
         } catch (SessionFailure f) {
             failRemaining(null, f.stage());
             return result(f.failure(), false);
+        }
+    }
+
+    private List<SmtpConnection.Command> commands() {
+        List<SmtpConnection.Command> commands = new ArrayList<>(recipients.size() + 3);
+        if (reused) {
+            commands.add(new SmtpConnection.Command(SmtpStage.MAIL, "RSET"));   // is the pooled session still alive and clean?
+        }
+        commands.add(new SmtpConnection.Command(SmtpStage.MAIL, mailFromCommand(message)));
+        for (String recipient : recipients) {
+            commands.add(new SmtpConnection.Command(SmtpStage.RCPT, "RCPT TO:<" + recipient + ">"));
+        }
+        commands.add(new SmtpConnection.Command(SmtpStage.DATA, "DATA"));
+        return commands;
+    }
+
+    private static boolean resetAccepted(SmtpConnection.Replies replies) {
+        try {
+            return replies.next().code() == 250;
+        } catch (SessionFailure f) {
+            return false;
         }
     }
 
@@ -94,10 +130,24 @@ final class Transaction {
         return command.toString();
     }
 
-    /** The transaction was refused before DATA: RSET so the connection is clean for the next message. */
-    private HopResult finishWithRset(SmtpReply refusal) {
-        boolean usable = (refusal == null || refusal.code() != 421) && connection.reset();
-        return result(null, usable);
+    /**
+     * The transaction was refused before DATA. Replies to commands a pipelined group already sent are read; a DATA the
+     * host took anyway is ended at once with an empty message (RFC 2920, 3.1); RSET leaves the connection clean for
+     * the next message. Recipients keep the refusal they got, whatever happens to the connection now.
+     */
+    private HopResult finishRefused(SmtpConnection.Replies replies, SmtpReply refusal) {
+        if (refusal != null && refusal.code() == 421) {
+            return result(null, false);
+        }
+        try {
+            SmtpReply last = replies.drain();
+            if (last != null && last.code() == 354) {
+                connection.command(SmtpStage.DATA, ".");
+            }
+        } catch (SessionFailure f) {
+            return result(null, false);
+        }
+        return result(null, connection.reset());
     }
 
     private void failRemaining(SmtpReply reply, SmtpStage stage) {

@@ -27,6 +27,16 @@ final class ScriptedSmtpServer implements AutoCloseable {
     volatile String endOfDataReply = "250 2.0.0 Ok: queued as 1234";
     volatile boolean dropAfterData;
     volatile boolean closeAfterEachMessage;
+    /** 354 to DATA even when no recipient was accepted (a server that breaks RFC 2920's rule). */
+    volatile boolean dataWithoutRecipients;
+    /**
+     * Holds the replies to RSET, MAIL and RCPT until DATA arrives, as if they were slow: only a client that pipelines
+     * gets them, one that waits for each reply before its next command waits forever.
+     */
+    volatile boolean repliesOnlyAfterData;
+
+    /** Commands that arrived while the client had already sent more: non-zero only for a pipelining client. */
+    final AtomicInteger sentAhead = new AtomicInteger();
 
     final AtomicInteger connections = new AtomicInteger();
     final List<String> commands = new CopyOnWriteArrayList<>();
@@ -77,34 +87,62 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 return;
             }
             String line;
+            boolean mail = false;
+            int recipients = 0;
+            StringBuilder held = new StringBuilder();
             while ((line = readLine(in)) != null) {
                 commands.add(line);
+                if (in.available() > 0) {
+                    sentAhead.incrementAndGet();
+                }
                 String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
-                switch (verb) {
-                    case "EHLO" -> reply(out, ehloReply);
-                    case "HELO" -> reply(out, "250 scripted.test");
-                    case "MAIL" -> reply(out, mailReply);
-                    case "RCPT" -> reply(out, rcptReply.apply(line));
-                    case "RSET", "NOOP" -> reply(out, "250 2.0.0 Ok");
-                    case "QUIT" -> {
-                        reply(out, "221 2.0.0 Bye");
+                String answer = switch (verb) {
+                    case "EHLO" -> ehloReply;
+                    case "HELO" -> "250 scripted.test";
+                    case "MAIL" -> {
+                        mail = mailReply.startsWith("2");
+                        recipients = 0;
+                        yield mailReply;
+                    }
+                    case "RCPT" -> {
+                        if (!mail) {
+                            yield "503 5.5.1 Error: need MAIL command";
+                        }
+                        String r = rcptReply.apply(line);
+                        recipients += r.startsWith("2") ? 1 : 0;
+                        yield r;
+                    }
+                    case "RSET", "NOOP" -> {
+                        mail = false;
+                        yield "250 2.0.0 Ok";
+                    }
+                    case "QUIT" -> "221 2.0.0 Bye";
+                    case "DATA" -> recipients == 0 && !dataWithoutRecipients ? "554 5.5.1 Error: no valid recipients" : dataReply;
+                    default -> "502 5.5.2 Error: command not recognized";
+                };
+                if (repliesOnlyAfterData && !verb.equals("DATA") && !verb.equals("EHLO") && !verb.equals("QUIT")) {
+                    held.append(answer).append("\r\n");
+                    continue;
+                }
+                reply(out, held + answer);
+                held.setLength(0);
+                if (verb.equals("QUIT") || answer.startsWith("421")) {
+                    return;
+                }
+                if (verb.equals("DATA") && answer.startsWith("354")) {
+                    byte[] message = readData(in);
+                    if (message == null) {
+                        return;   // the client went away before the end of data: no message
+                    }
+                    messages.add(message);
+                    mail = false;
+                    if (dropAfterData) {
                         return;
                     }
-                    case "DATA" -> {
-                        reply(out, dataReply);
-                        if (!dataReply.startsWith("354")) {
-                            continue;
-                        }
-                        messages.add(readData(in));
-                        if (dropAfterData) {
-                            return;
-                        }
-                        reply(out, endOfDataReply);
-                        if (closeAfterEachMessage) {
-                            return;
-                        }
+                    reply(out, endOfDataReply);
+                    if (closeAfterEachMessage) {
+                        return;
                     }
-                    default -> reply(out, "502 5.5.2 Error: command not recognized");
                 }
             }
         } catch (IOException ignored) {
@@ -139,18 +177,19 @@ final class ScriptedSmtpServer implements AutoCloseable {
         return line.size() == 0 ? null : line.toByteArray();
     }
 
+    /** The message up to the "." line, dot-stuffing undone; null when the connection ends before it. */
     private static byte[] readData(InputStream in) throws IOException {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         byte[] line;
         while ((line = readRawLine(in)) != null) {
             String text = new String(line, StandardCharsets.ISO_8859_1);
             if (text.equals(".\r\n")) {
-                break;
+                return data.toByteArray();
             }
             int skip = text.startsWith(".") ? 1 : 0;   // undo dot-stuffing
             data.write(line, skip, line.length - skip);
         }
-        return data.toByteArray();
+        return null;
     }
 
     @Override

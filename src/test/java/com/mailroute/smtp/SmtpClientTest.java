@@ -120,17 +120,47 @@ class SmtpClientTest {
     }
 
     @Test
-    void allRecipientsRefusedShouldResetAndSendNoData() throws IOException {
-        server.rcptReply = rcpt -> "550 5.1.1 <" + rcpt.substring(9, rcpt.length() - 1) + ">: Recipient address rejected";
+    void allRecipientsRefusedShouldSendNoMessageAndLeaveTheConnectionCleanForTheNext() throws IOException {
+        server.rcptReply = rcpt -> rcpt.contains("@rcpt.test") ? "550 5.1.1 <" + rcpt.substring(9, rcpt.length() - 1) + ">: Recipient address rejected"
+                : "250 2.1.5 Ok";
 
         HopResult result = deliver("x@rcpt.test", "y@rcpt.test");
+        HopResult next = deliver("z@other.test");
 
         assertThat(result.recipients()).allSatisfy(r -> {
             assertThat(r.delivered()).isFalse();
             assertThat(r.stage()).isEqualTo(SmtpStage.RCPT);
         });
         assertThat(result.recipients().get(1).reply().text()).isEqualTo("550 5.1.1 <y@rcpt.test>: Recipient address rejected");
+        assertThat(next.allDelivered()).isTrue();
+        assertThat(next.connectionReused()).isTrue();
+        assertThat(server.messages).hasSize(1);   // only the second one's
+        assertThat(server.commands).contains("RSET");
+    }
+
+    @Test
+    void withoutPipeliningAllRecipientsRefusedShouldNeverSendData() throws IOException {
+        server.ehloReply = "250-scripted.test\r\n250 8BITMIME";
+        server.rcptReply = rcpt -> "550 5.1.1 Recipient address rejected";
+
+        HopResult result = deliver("x@rcpt.test", "y@rcpt.test");
+
+        assertThat(result.recipients()).allSatisfy(r -> assertThat(r.stage()).isEqualTo(SmtpStage.RCPT));
         assertThat(server.commands).noneMatch(c -> c.equals("DATA")).contains("RSET");
+    }
+
+    @Test
+    void aHostThatTakesDataWithNoRecipientShouldGetAnEmptyMessageEndedAtOnce() throws IOException {
+        server.dataWithoutRecipients = true;
+        server.rcptReply = rcpt -> "550 5.1.1 Recipient address rejected";
+
+        HopResult result = deliver("x@rcpt.test");
+        HopResult next = deliver("y@rcpt.test");
+
+        assertThat(result.recipients().get(0).reply().text()).isEqualTo("550 5.1.1 Recipient address rejected");
+        assertThat(server.messages).allSatisfy(m -> assertThat(m).isEmpty());
+        assertThat(next.connectionReused()).isTrue();
+        assertThat(next.recipients().get(0).stage()).isEqualTo(SmtpStage.RCPT);
     }
 
     @Test
@@ -143,8 +173,61 @@ class SmtpClientTest {
             assertThat(r.stage()).isEqualTo(SmtpStage.MAIL);
             assertThat(r.reply()).isEqualTo(new SmtpReply(552, "5.3.4", "552 5.3.4 Message size exceeds fixed limit"));
         });
-        assertThat(server.commandsStartingWith("RCPT")).isEmpty();
+        assertThat(server.messages).isEmpty();
         assertThat(server.commands).contains("RSET");
+    }
+
+    @Test
+    void withoutPipeliningRejectedMailFromShouldSendNoRecipient() throws IOException {
+        server.ehloReply = "250-scripted.test\r\n250 SIZE 1000000";
+        server.mailReply = "550 5.7.1 Sender rejected";
+
+        HopResult result = deliver("x@rcpt.test");
+
+        assertThat(result.recipients().get(0).reply().text()).isEqualTo("550 5.7.1 Sender rejected");
+        assertThat(server.commandsStartingWith("RCPT")).isEmpty();
+    }
+
+    @Test
+    void aPipeliningHostShouldGetRsetMailRcptAndDataBeforeAnyReply() throws IOException {
+        deliver("w@rcpt.test");                  // a pooled connection, so the next transaction starts with RSET
+        server.repliesOnlyAfterData = true;      // a client waiting for each reply would time out
+
+        HopResult result = deliver("x@rcpt.test", "y@rcpt.test");
+
+        assertThat(result.allDelivered()).as(result.toString()).isTrue();
+        assertThat(result.connectionReused()).isTrue();
+        assertThat(server.commands.subList(server.commands.size() - 5, server.commands.size())).containsExactly(
+                "RSET", "MAIL FROM:<a@sender.test> SIZE=" + MESSAGE.length, "RCPT TO:<x@rcpt.test>", "RCPT TO:<y@rcpt.test>", "DATA");
+        assertThat(server.messages.get(1)).isEqualTo(MESSAGE);
+    }
+
+    @Test
+    void aHostWithoutPipeliningShouldGetOneCommandAtATime() throws IOException {
+        server.ehloReply = "250-scripted.test\r\n250 8BITMIME";
+
+        deliver("w@rcpt.test");
+        HopResult result = deliver("x@rcpt.test", "y@rcpt.test");
+
+        assertThat(result.allDelivered()).isTrue();
+        assertThat(server.commands).containsSubsequence("RSET", "MAIL FROM:<a@sender.test>", "RCPT TO:<x@rcpt.test>", "DATA");
+        assertThat(server.sentAhead).hasValue(0);
+    }
+
+    @Test
+    void manyRecipientsShouldBePipelinedInGroupsAndAllGetTheirOwnReply() throws IOException {
+        // every tenth recipient, from r7 on, is refused: some in each group of pipelined commands
+        server.rcptReply = rcpt -> rcpt.endsWith("7@rcpt.test>") ? "452 4.5.3 Too many recipients from " + rcpt.substring(8) : "250 2.1.5 Ok";
+        String[] recipients = java.util.stream.IntStream.range(0, 200).mapToObj(i -> "r" + i + "@rcpt.test").toArray(String[]::new);
+
+        HopResult result = deliver(recipients);
+
+        assertThat(result.recipients()).hasSize(200);
+        assertThat(result.recipients().get(7).reply().text()).isEqualTo("452 4.5.3 Too many recipients from <r7@rcpt.test>");
+        assertThat(result.recipients().get(197).reply().text()).isEqualTo("452 4.5.3 Too many recipients from <r197@rcpt.test>");
+        assertThat(result.recipients().get(198).reply().text()).isEqualTo("250 2.0.0 Ok: queued as 1234");
+        assertThat(result.recipients().stream().filter(RecipientResult::delivered).count()).isEqualTo(180);
+        assertThat(server.messages).hasSize(1);
     }
 
     @Test
