@@ -41,7 +41,8 @@ final class SmtpConnection extends SMTPTransport {
     private Socket tcp;
     private SmtpStage stage = SmtpStage.CONNECT;
     private SmtpReply lastReply;          // last reply read in the current stage, null if none
-    private Map<String, String> ehloKeywords = Map.of();
+    // read once per EHLO, asked for by every message on the connection
+    private ServerCapabilities capabilities = ServerCapabilities.fromEhlo(Map.of());
     private int transactions;
     private long idleSinceNanos = System.nanoTime();
 
@@ -92,9 +93,9 @@ final class SmtpConnection extends SMTPTransport {
             InetAddress address = InetAddress.getByAddress(hop.host(), hop.address().getAddress());
             socket.connect(new InetSocketAddress(address, hop.port()), millis(settings.connectTimeout()));
             socket.setSoTimeout(millis(settings.commandTimeout()));
-            // Every write is a whole command or a large piece of DATA. With Nagle's algorithm the small write that
-            // ends DATA (".") waited for the ACK of the message before it, which the receiver delays (up to 40 ms on
-            // Linux): each delivery of a 10-60 KB message stalled that long.
+            // Every write is a whole group of commands or a large piece of DATA. With Nagle's algorithm the small
+            // write that ends DATA (".") waited for the ACK of the message before it, which the receiver delays (up to
+            // 40 ms on Linux): each delivery of a 10-60 KB message stalled that long.
             socket.setTcpNoDelay(true);
             tcp = new WriteTimeoutSocket(socket, millis(settings.dataTimeout()), writeTimer);
         } catch (IOException e) {
@@ -123,7 +124,7 @@ final class SmtpConnection extends SMTPTransport {
         stage(SmtpStage.EHLO);
         boolean ok = super.ehlo(domain);
         if (ok) {
-            ehloKeywords = keywords(getLastServerResponse());
+            capabilities = ServerCapabilities.fromEhlo(keywords(getLastServerResponse()));
             return true;
         }
         if (lastReply == null || !lastReply.isPermanent()) {
@@ -136,7 +137,7 @@ final class SmtpConnection extends SMTPTransport {
     @Override
     protected void helo(String domain) throws MessagingException {
         stage(SmtpStage.EHLO);
-        ehloKeywords = Map.of();
+        capabilities = ServerCapabilities.fromEhlo(Map.of());
         super.helo(domain);
     }
 
@@ -148,17 +149,8 @@ final class SmtpConnection extends SMTPTransport {
     }
 
     /** Sends one command (UTF-8, for SMTPUTF8 addresses) and returns the verbatim reply. */
-    synchronized SmtpReply command(SmtpStage commandStage, String command) throws SessionFailure {
-        stage(commandStage);
-        try {
-            int code = simpleCommand(command.getBytes(StandardCharsets.UTF_8));
-            if (code <= 0) {
-                throw failure(null);
-            }
-            return lastReply;
-        } catch (MessagingException | RuntimeException e) {
-            throw failure(e);
-        }
+    SmtpReply command(SmtpStage commandStage, String command) throws SessionFailure {
+        return send(List.of(new Command(commandStage, command))).next();
     }
 
     /** A command of a transaction, and the stage its reply belongs to. */
@@ -317,7 +309,7 @@ final class SmtpConnection extends SMTPTransport {
     }
 
     ServerCapabilities capabilities() {
-        return ServerCapabilities.fromEhlo(ehloKeywords);
+        return capabilities;
     }
 
     NextHop hop() {

@@ -57,7 +57,11 @@ public interface MessageBytes {
         return new HeapBytes(bytes);
     }
 
-    /** {@code head} followed by {@code rest} (a Received field before a message), without copying {@code rest}. */
+    /**
+     * {@code head} followed by {@code rest} (a Received field before a message): one array when {@code rest} is in the
+     * heap (a copy, as one array is what the broker client and DATA take), a view that does not copy {@code rest} when
+     * it is spooled.
+     */
     static MessageBytes concat(byte[] head, MessageBytes rest) {
         if (rest.inHeap()) {
             byte[] tail = rest.toByteArray();
