@@ -221,7 +221,7 @@ row() { results+=("$(printf '%-8s %-22s %7s msg/s %9s  %-24s %s' "$@")"); echo "
 run_postfix() { # size
   local base t0 t1 rate
   base=$(delivered sink_pf)
-  local cpu0; cpu0=$(postfix_cpu_ms)
+  local cpu0 sink0; cpu0=$(postfix_cpu_ms) sink0=$(ticks "$sink_pf_pid")
   t0=$(now)
   smtp-source -s "$CONC" -m "$N" -l "$1" -f bench@example.com -t sink@d0.example "$PF_ADDR:$PF_PORT"
   local accepted; accepted=$(now)
@@ -231,6 +231,9 @@ run_postfix() { # size
   sleep 1   # the last delivery agents' exit, so their CPU is counted
   row "$1" "postfix (smtp-source)" "$(printf %.0f "$rate")" "1.00x" "accept $(printf %.0f "$(calc "$N / ($accepted - $t0)")") msg/s" \
     "pss $(( $(postfix_rss_kb) / 1024 )) MB (all processes), cpu $(( ($(postfix_cpu_ms) - cpu0) / N )).$(( ($(postfix_cpu_ms) - cpu0) * 10 / N % 10 )) ms/msg"
+  if [[ -n $THREADS ]]; then
+    awk -v ms=$(( ($(ticks "$sink_pf_pid") - sink0) * 1000 / $(getconf CLK_TCK) )) -v n="$N" 'BEGIN {printf "  the sink used %.2f ms/msg\n", ms / n}'
+  fi
 }
 
 run_mailroute() { # size way
