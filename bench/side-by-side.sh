@@ -29,6 +29,8 @@ WARMUP=${WARMUP:-15}           # at most this many warm-up rounds before measuri
                                # on 2 cores the JIT needs ~60,000 messages to compile its hot paths; rounds end early
                                # once a round leaves the JIT with little to do (fewer than WARMUP_SETTLED compilations)
 WARMUP_SETTLED=${WARMUP_SETTLED:-60}
+REPEAT=${REPEAT:-1}            # measure each size this many times, Postfix then every way in, and print each ratio's
+                               # median: on a shared machine a single pair of runs can be off by a fifth either way
 PF_ADDR=127.0.0.40 PF_PORT=2525
 SINK_PF=127.0.0.41:2526 SINK_MR=127.0.0.42:2526
 HTTP_PORT=18180 BROKER_PORT=18181 CONSOLE_PORT=18182 SUBMISSION_PORT=18183
@@ -281,6 +283,7 @@ run_mailroute() { # size way
   fi
   if [[ $out =~ p50=([0-9.]+)\ p99=([0-9.]+) ]]; then out="accept p50 ${BASH_REMATCH[1]} ms p99 ${BASH_REMATCH[2]} ms$client_cpu"; fi
   [[ $out =~ failed=([1-9][0-9]*) ]] && out="$out FAILED ${BASH_REMATCH[1]}"
+  ratios["$size $way"]+=" $(calc "$rate / $pf_rate")"
   row "$size" "mailroute ($way)" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_rate")")" "$out" "peak rss $(peak_rss_mb) MB, cpu $(( ($(relay_cpu_ms) - cpu0) / N )).$(( ($(relay_cpu_ms) - cpu0) * 10 / N % 10 )) ms/msg"
   if [[ -n $THREADS ]]; then
     jcmd "$relay" Thread.print >"$work/threads-after" 2>/dev/null
@@ -303,10 +306,22 @@ start_client
 echo "bench: $(nproc) cores, N=$N, CONC=$CONC, jar $JAR; Postfix $(postconf -d -h mail_version)"
 (( WARMUP > 0 )) && warm_up
 measured_from=$(date -u +%FT%TZ)
+declare -A ratios   # "size way" → the ratio to Postfix of every repetition
 for size in $SIZES; do
-  run_postfix "$size"
-  for way in $WAYS; do run_mailroute "$size" "$way"; done
+  for _ in $(seq 1 "$REPEAT"); do
+    run_postfix "$size"
+    for way in $WAYS; do run_mailroute "$size" "$way"; done
+  done
 done
+if (( REPEAT > 1 )); then
+  for size in $SIZES; do
+    for way in $WAYS; do
+      [[ -n ${ratios["$size $way"]:-} ]] || continue
+      tr ' ' '\n' <<<"${ratios["$size $way"]}" | grep . | sort -g | awk -v s="$size" -v w="$way" '
+        { r[NR] = $1 } END { printf "%-8s mailroute (%s) vs postfix: median %.2fx of %d pairs (%.2fx to %.2fx)\n", s, w, r[int((NR + 1) / 2)], NR, r[1], r[NR] }'
+    done
+  done | tee "$work/medians"
+fi
 
 if (( RATE > 0 )); then
   f=$(message_file 2000)
@@ -358,4 +373,5 @@ echo
 echo "== summary ($(date -u +%FT%TZ), $(nproc) cores, N=$N, CONC=$CONC)"
 printf '%-8s %-22s %13s %9s  %-24s %s\n' size relay end-to-end vs-postfix latency memory
 printf '%s\n' "${results[@]}"
+[[ -f $work/medians ]] && cat "$work/medians"
 grep -E ' (ERROR|WARN) ' "$work/relay.log" | grep -v 'rescheduled\|deferred' | head -5 | sed 's/^/relay log: /' || true
