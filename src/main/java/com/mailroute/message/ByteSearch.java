@@ -71,7 +71,7 @@ public final class ByteSearch {
      * marks moved up one byte, with the CR of the word before carried in. A search per line paid its set-up and
      * loop exit on every line, ~80 bytes of base64, and was the largest single item of a 100 KB message's CPU.
      * Most words of a body hold no line end at all (a line is ~10 words); one test that no byte is below 14 passes
-     * them, and only the others are matched byte by byte.
+     * them, and only the others are matched for CR, LF, dot and NUL.
      */
     public static int indexOfIrregularLine(byte[] b, int from, int to, boolean atLineStart, boolean dots, boolean nuls) {
         long crBefore = 0;                          // bit 7 of byte 0: the byte before this word is a CR
