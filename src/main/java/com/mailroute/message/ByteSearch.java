@@ -32,7 +32,7 @@ public final class ByteSearch {
         long pattern = (value & 0xFFL) * ONES;
         int i = from;
         for (; i <= to - Long.BYTES; i += Long.BYTES) {
-            long zeros = zeroBytes((long) WORD.get(b, i) ^ pattern);
+            long zeros = bytesBelow((long) WORD.get(b, i) ^ pattern, ONES);
             if (zeros != 0) {
                 return i + first(zeros);
             }
@@ -79,8 +79,8 @@ public final class ByteSearch {
         int i = from;
         for (; i <= to - Long.BYTES; i += Long.BYTES) {
             long x = (long) WORD.get(b, i);
-            if ((crBefore | lfBefore) == 0 && ((x - BELOW_CR) & ~x & HIGH_BITS) == 0) {
-                continue;   // no CR, LF or NUL here (exact: a borrow needs a byte below 14), and no line starts here
+            if ((crBefore | lfBefore) == 0 && bytesBelow(x, BELOW_CR) == 0) {
+                continue;   // no CR, LF or NUL here, and no line starts here
             }
             long cr = equalBytes(x, CRS);
             long lf = equalBytes(x, LFS);
@@ -123,8 +123,12 @@ public final class ByteSearch {
         return ~((y & LOW_BITS) + LOW_BITS | y | LOW_BITS);
     }
 
-    private static long zeroBytes(long x) {
-        return (x - ONES) & ~x & HIGH_BITS;
+    /**
+     * Non-zero exactly when a byte of {@code x} is below its byte of {@code limits} (each limit 1..128; ONES: a zero
+     * byte). The lowest marked byte is the first such byte; a borrow may mark bytes above it.
+     */
+    private static long bytesBelow(long x, long limits) {
+        return (x - limits) & ~x & HIGH_BITS;
     }
 
     /** Byte offset of the lowest marked byte (little-endian: the lowest address). */

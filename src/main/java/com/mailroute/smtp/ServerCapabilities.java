@@ -12,6 +12,9 @@ import java.util.Set;
 public record ServerCapabilities(Set<String> extensions, long sizeLimit, boolean eightBitMime, boolean smtpUtf8,
                                  boolean startTls, boolean pipelining) {
 
+    /** What a host that only spoke HELO announced. */
+    static final ServerCapabilities NONE = fromEhlo(java.util.Map.of());
+
     public ServerCapabilities {
         extensions = Set.copyOf(extensions);
     }

@@ -42,7 +42,7 @@ final class SmtpConnection extends SMTPTransport {
     private SmtpStage stage = SmtpStage.CONNECT;
     private SmtpReply lastReply;          // last reply read in the current stage, null if none
     // read once per EHLO, asked for by every message on the connection
-    private ServerCapabilities capabilities = ServerCapabilities.fromEhlo(Map.of());
+    private ServerCapabilities capabilities = ServerCapabilities.NONE;
     private int transactions;
     private long idleSinceNanos = System.nanoTime();
 
@@ -137,7 +137,7 @@ final class SmtpConnection extends SMTPTransport {
     @Override
     protected void helo(String domain) throws MessagingException {
         stage(SmtpStage.EHLO);
-        capabilities = ServerCapabilities.fromEhlo(Map.of());
+        capabilities = ServerCapabilities.NONE;
         super.helo(domain);
     }
 
