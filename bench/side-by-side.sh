@@ -123,7 +123,9 @@ postfix_rss_kb() { # master and its children
 
 # CPU time in milliseconds: MailRoute's JVM; Postfix's master, its exited children and its live ones.
 ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-relay_cpu_ms() { echo $(( $(ticks "$relay") * 1000 / $(getconf CLK_TCK) )); }
+cpu_ms() { echo $(( $(ticks "$1") * 1000 / $(getconf CLK_TCK) )); }   # pid → its CPU time so far
+per_msg() { awk -v ms="$1" -v n="$N" 'BEGIN {printf "%.1f", ms / n}'; }   # ms for the run → ms per message
+relay_cpu_ms() { cpu_ms "$relay"; }
 postfix_cpu_ms() {
   local master t=0 p; master=$(head -1 "$work/postfix/queue/pid/master.pid" 2>/dev/null | tr -d ' ')
   for p in $master $(pgrep -P "$master"); do t=$((t + $(ticks "$p"))); done
@@ -223,7 +225,7 @@ row() { results+=("$(printf '%-8s %-22s %7s msg/s %9s  %-24s %s' "$@")"); echo "
 run_postfix() { # size
   local base t0 t1 rate
   base=$(delivered sink_pf)
-  local cpu0 sink0; cpu0=$(postfix_cpu_ms) sink0=$(ticks "$sink_pf_pid")
+  local cpu0 sink0; cpu0=$(postfix_cpu_ms) sink0=$(cpu_ms "$sink_pf_pid")
   t0=$(now)
   smtp-source -s "$CONC" -m "$N" -l "$1" -f bench@example.com -t sink@d0.example "$PF_ADDR:$PF_PORT"
   local accepted; accepted=$(now)
@@ -232,9 +234,9 @@ run_postfix() { # size
   pf_rate=$rate
   sleep 1   # the last delivery agents' exit, so their CPU is counted
   row "$1" "postfix (smtp-source)" "$(printf %.0f "$rate")" "1.00x" "accept $(printf %.0f "$(calc "$N / ($accepted - $t0)")") msg/s" \
-    "pss $(( $(postfix_rss_kb) / 1024 )) MB (all processes), cpu $(( ($(postfix_cpu_ms) - cpu0) / N )).$(( ($(postfix_cpu_ms) - cpu0) * 10 / N % 10 )) ms/msg"
+    "pss $(( $(postfix_rss_kb) / 1024 )) MB (all processes), cpu $(per_msg $(( $(postfix_cpu_ms) - cpu0 ))) ms/msg"
   if [[ -n $THREADS ]]; then
-    awk -v ms=$(( ($(ticks "$sink_pf_pid") - sink0) * 1000 / $(getconf CLK_TCK) )) -v n="$N" 'BEGIN {printf "  the sink used %.2f ms/msg\n", ms / n}'
+    awk -v ms=$(( $(cpu_ms "$sink_pf_pid") - sink0 )) -v n="$N" 'BEGIN {printf "  the sink used %.2f ms/msg\n", ms / n}'
   fi
 }
 
@@ -247,7 +249,7 @@ run_mailroute() { # size way
   local stat0 sink0
   if [[ -n $THREADS ]]; then
     jcmd "$relay" Thread.print >"$work/threads-before" 2>/dev/null
-    stat0=$(head -1 /proc/stat) sink0=$(ticks "$sink_mr_pid")
+    stat0=$(head -1 /proc/stat) sink0=$(cpu_ms "$sink_mr_pid")
   fi
   local perf_pid=
   if [[ -n ${PERF:-} ]]; then
@@ -261,10 +263,9 @@ run_mailroute() { # size way
       out="accept p50 $(awk '$1 == "50%" {print $2}' <<<"$out") ms p99 $(awk '$1 == "99%" {print $2}' <<<"$out") ms$( ((bad > 0)) && echo " FAILED $bad" || true)" ;;
     jms)
       # a Java JMS client shares the machine: its CPU time is printed, as it takes from both relays' budget
-      local c0; c0=$(ticks "$client_pid")
+      local c0; c0=$(cpu_ms "$client_pid")
       out=$(client jms "tcp://127.0.0.1:$BROKER_PORT" "$f" "$N" "$CONC")
-      local c1; c1=$(ticks "$client_pid")
-      client_cpu=" (client cpu $(( (c1 - c0) * 1000 / $(getconf CLK_TCK) / N )).$(( (c1 - c0) * 10000 / $(getconf CLK_TCK) / N % 10 )) ms/msg)" ;;
+      client_cpu=" (client cpu $(per_msg $(( $(cpu_ms "$client_pid") - c0 ))) ms/msg)" ;;
     pickup)
       stage_pickup "$f" "$N"
       t0=$(now)
@@ -284,14 +285,13 @@ run_mailroute() { # size way
   if [[ $out =~ p50=([0-9.]+)\ p99=([0-9.]+) ]]; then out="accept p50 ${BASH_REMATCH[1]} ms p99 ${BASH_REMATCH[2]} ms$client_cpu"; fi
   [[ $out =~ failed=([1-9][0-9]*) ]] && out="$out FAILED ${BASH_REMATCH[1]}"
   ratios["$size $way"]+=" $(calc "$rate / $pf_rate")"
-  row "$size" "mailroute ($way)" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_rate")")" "$out" "peak rss $(peak_rss_mb) MB, cpu $(( ($(relay_cpu_ms) - cpu0) / N )).$(( ($(relay_cpu_ms) - cpu0) * 10 / N % 10 )) ms/msg"
+  row "$size" "mailroute ($way)" "$(printf %.0f "$rate")" "$(printf %.2fx "$(calc "$rate / $pf_rate")")" "$out" "peak rss $(peak_rss_mb) MB, cpu $(per_msg $(( $(relay_cpu_ms) - cpu0 ))) ms/msg"
   if [[ -n $THREADS ]]; then
     jcmd "$relay" Thread.print >"$work/threads-after" 2>/dev/null
     python3 bench/cpu-by-thread.py "$work/threads-before" "$work/threads-after" "$N"
     awk -v u0="${us0% *}" -v s0="${us0#* }" '{printf "  user %d ms, system %d ms (kernel: syscalls, network, fsync)\n", ($14 - u0) * 10, ($15 - s0) * 10}' "/proc/$relay/stat"
     # idle CPU left on the machine says whether the run was bound by CPU or by waiting (disk syncs, locks)
-    local sink1; sink1=$(ticks "$sink_mr_pid")
-    { echo "$stat0"; head -1 /proc/stat; } | awk -v sink=$(( (sink1 - sink0) * 1000 / $(getconf CLK_TCK) )) -v n="$N" '
+    { echo "$stat0"; head -1 /proc/stat; } | awk -v sink=$(( $(cpu_ms "$sink_mr_pid") - sink0 )) -v n="$N" '
       { t = 0; for (i = 2; i <= NF; i++) t += $i; total[NR] = t; idle[NR] = $5 + $6 }
       END { printf "  machine idle %.0f%% during the run; the sink used %.2f ms/msg\n", 100 * (idle[2] - idle[1]) / (total[2] - total[1]), sink / n }'
   fi
