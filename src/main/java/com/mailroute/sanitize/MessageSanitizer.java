@@ -97,19 +97,23 @@ public final class MessageSanitizer {
             return new SanitizedMessage(MessageBytes.concat(received, MessageBytes.of(raw)), report, senderHeader);
         }
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + received.length + 1024);
-        out.writeBytes(received);
         if (repaired == null) {
-            headers.writeTo(out, headers.bodyStart() < message.length);
-            out.write(message, headers.bodyStart(), message.length - headers.bodyStart());
-        } else {
-            relabel(headers, repaired);
-            byte[] body = repaired.body().toByteArray();
-            headers.writeTo(out, body.length > 0);
-            out.writeBytes(body);
-            if (body.length > 0 && !LongLineRepair.endsWithCrLf(body, body.length)) {
-                out.writeBytes(new byte[] {'\r', '\n'});
-            }
+            // Only the header section changed (most often a Date or Message-ID added): the body is copied once,
+            // straight into the result, rather than into a buffer and again out of it.
+            int bodyStart = headers.bodyStart();
+            ByteArrayOutputStream top = new ByteArrayOutputStream(received.length + bodyStart + 256);
+            top.writeBytes(received);
+            headers.writeTo(top, bodyStart < message.length);
+            return new SanitizedMessage(MessageBytes.concat(top.toByteArray(), message, bodyStart), report, senderHeader);
+        }
+        relabel(headers, repaired);
+        byte[] body = repaired.body().toByteArray();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + received.length + 1024);
+        out.writeBytes(received);
+        headers.writeTo(out, body.length > 0);
+        out.writeBytes(body);
+        if (body.length > 0 && !LongLineRepair.endsWithCrLf(body, body.length)) {
+            out.writeBytes(new byte[] {'\r', '\n'});
         }
         return new SanitizedMessage(MessageBytes.of(out.toByteArray()), report, senderHeader);
     }

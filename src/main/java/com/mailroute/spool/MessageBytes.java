@@ -64,12 +64,16 @@ public interface MessageBytes {
      */
     static MessageBytes concat(byte[] head, MessageBytes rest) {
         if (rest.inHeap()) {
-            byte[] tail = rest.toByteArray();
-            byte[] all = new byte[head.length + tail.length];
-            System.arraycopy(head, 0, all, 0, head.length);
-            System.arraycopy(tail, 0, all, head.length, tail.length);
-            return new HeapBytes(all);
+            return concat(head, rest.toByteArray(), 0);
         }
         return new JoinedBytes(head, rest);
+    }
+
+    /** {@code head} followed by {@code rest} from index {@code from} on, copied once into one array of that size. */
+    static MessageBytes concat(byte[] head, byte[] rest, int from) {
+        byte[] all = new byte[head.length + rest.length - from];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(rest, from, all, head.length, rest.length - from);
+        return new HeapBytes(all);
     }
 }
