@@ -183,6 +183,12 @@ public class MailRouteConfiguration implements CamelConfiguration {
         // ordinary attachment a "large message": a file of its own created, synced and deleted per message. Larger
         // ones are streamed to the broker's large-messages folder and back, never held whole in the heap.
         factory.setMinLargeMessageSize(Math.toIntExact(settings.size("mailroute.message.spool-threshold")));
+        if (embedded != null) {
+            // No producer credits: with Artemis's 64 KiB window every job over 32 KiB waited for a credit round trip
+            // before it was sent. The embedded broker pages a full address rather than blocking its producers, so
+            // the credits never held anything back; an external broker keeps its own flow control.
+            factory.setProducerWindowSize(-1);
+        }
         return factory;
     }
 
