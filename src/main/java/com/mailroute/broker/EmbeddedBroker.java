@@ -6,6 +6,8 @@ import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.DivertConfiguration;
+import org.apache.activemq.artemis.core.server.ComponentConfigurationRoutingType;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     public static final String IN_VM_URL = "vm://0";
+    static final String SUBMISSIONS_TO_DELIVERY = "mailroute.submissions-to-delivery";
 
     private final EmbeddedActiveMQ server = new EmbeddedActiveMQ();
     private final Path dataDir;
@@ -55,6 +58,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         for (String q : Queues.ALL) {
             config.addQueueConfiguration(QueueConfiguration.of(q).setRoutingType(RoutingType.ANYCAST).setDurable(true));
         }
+        // A JMS submission is written to the journal once, as it arrives, and goes where jobs wait: the delivery route
+        // accepts it and makes its first attempt in one transaction (routes/delivery.camel.yaml). Without this, it was
+        // journalled, handed to the submit route and written again as a job before any delivery could start.
+        config.addDivertConfiguration(new DivertConfiguration().setName(SUBMISSIONS_TO_DELIVERY)
+                .setAddress(Queues.SUBMIT).setForwardingAddress(Queues.OUTBOUND).setExclusive(true)
+                .setRoutingType(ComponentConfigurationRoutingType.ANYCAST));
         server.setConfiguration(config);
         if (!user.isEmpty()) {
             server.setSecurityManager(new SingleUserSecurityManager(user, password));

@@ -22,9 +22,12 @@ public final class JmsBodies {
     private JmsBodies() {
     }
 
-    /** The consumed message's body; a spooled one is released when the exchange completes. */
+    /** The consumed message's body; one this spools is released when the exchange completes. */
     public static MessageBytes of(Exchange exchange, Spool spool) {
         Object body = exchange.getMessage().getBody();
+        if (body instanceof MessageBytes m) {
+            return m;   // a job accepted in this exchange (a JMS submission's first attempt), not read off the broker
+        }
         if (body instanceof byte[] b) {
             return MessageBytes.of(b);
         }
