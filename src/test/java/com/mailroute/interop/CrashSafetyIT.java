@@ -3,8 +3,6 @@ package com.mailroute.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +16,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * kill -9 while deliveries are in flight loses nothing: every message the relay acknowledged with
- * 202 before the kill arrives at the counting smtp-sink after a restart on the same data folder.
- * Messages whose submission the kill interrupted are submitted again, as a client without a 202
- * would. Duplicates (a delivery whose 250 the relay never recorded) are reported, not failed.
+ * kill -9 while deliveries are in flight loses nothing: every message the relay acknowledged before the kill — with
+ * 202 over HTTP, or by the embedded broker taking a persistent JMS send — arrives at the counting smtp-sink after a
+ * restart on the same data folder. Messages whose submission the kill interrupted are submitted again, as a client
+ * without an acknowledgement would. Duplicates (a delivery whose 250 the relay never recorded) are reported, not failed.
  */
 class CrashSafetyIT {
     static final int MESSAGES = 500;
@@ -37,8 +41,13 @@ class CrashSafetyIT {
     @RegisterExtension
     static InteropDiagnostics diagnostics = new InteropDiagnostics().relay(() -> relay).peerLog(peers.sinkLog("SINK"));
 
-    @AfterAll
-    static void stopRelay() {
+    /** Submits one message; true when the relay acknowledged it, false or an exception when not. */
+    interface Submitter {
+        boolean submit(String sender, String to, byte[] message) throws Exception;
+    }
+
+    @AfterEach
+    void stopRelay() {
         if (relay != null) {
             relay.stop();
         }
@@ -46,13 +55,38 @@ class CrashSafetyIT {
 
     @Test
     void everyAcknowledgedMessageShouldArriveAfterKill9AndRestart() throws Exception {
-        String prefix = Run.token("crash");
+        killMidwayAndCheckEveryAcknowledgedMessageArrives("crash", "crash-safety",
+                (sender, to, message) -> relay.post(sender, List.of(to), message).statusCode() == 202);
+    }
+
+    @Test
+    void everyJmsSubmissionTheEmbeddedBrokerTookShouldArriveAfterKill9AndRestart() throws Exception {
+        // A submission the broker took is accepted by the delivery route in its first attempt's transaction: a kill
+        // between the two must leave it on the broker, to be accepted and delivered after the restart.
+        killMidwayAndCheckEveryAcknowledgedMessageArrives("crashjms", "crash-safety-jms", (sender, to, message) -> {
+            try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(relay.embeddedBrokerUrl());
+                 Connection c = cf.createConnection();
+                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+                MessageProducer p = s.createProducer(s.createQueue("mailroute.submit"));
+                p.setDeliveryMode(DeliveryMode.PERSISTENT);   // send returns once the broker has it on disk
+                BytesMessage m = s.createBytesMessage();
+                m.writeBytes(message);
+                m.setStringProperty("MailFrom", sender);
+                m.setStringProperty("RcptTo", to);
+                p.send(m);
+                return true;
+            }
+        });
+    }
+
+    private void killMidwayAndCheckEveryAcknowledgedMessageArrives(String token, String relayName, Submitter submitter) throws Exception {
+        String prefix = Run.token(token);
         String sender = "it@" + peers.get("PEERS_DOMAIN_LENIENT");
         String domain = peers.get("PEERS_SINK_DOMAIN");
         SinkArrivals arrivals = new SinkArrivals(peers.sinkDumps("SINK"), prefix);
         // One delivery consumer against eight submitting clients: delivery lags behind acceptance, so the kill falls while
         // acknowledged messages are still queued (with the default 40 consumers the relay delivers as fast as it accepts).
-        relay = new RelayProcess("crash-safety", peers, Map.of("mailroute.delivery.consumers", "1")).start();
+        relay = new RelayProcess(relayName, peers, Map.of("mailroute.delivery.consumers", "1")).start();
 
         Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicBoolean killed = new AtomicBoolean();
@@ -65,12 +99,11 @@ class CrashSafetyIT {
                 }
                 String to = prefix + "-" + n + "@" + domain;
                 try {
-                    HttpResponse<String> r = relay.post(sender, List.of(to), TestMessages.simple(sender, to, prefix + "-" + n));
-                    if (r.statusCode() == 202) {
+                    if (submitter.submit(sender, to, TestMessages.simple(sender, to, prefix + "-" + n))) {
                         acknowledged.add(n);
                     }
-                } catch (UncheckedIOException e) {
-                    // the relay died under this request: not acknowledged, submitted again after the restart
+                } catch (Exception e) {
+                    // the relay died under this submission: not acknowledged, submitted again after the restart
                 }
             });
         }
@@ -94,7 +127,7 @@ class CrashSafetyIT {
             if (!acknowledged.contains(n)) {
                 resubmitted.add(prefix + "-" + n);
                 String to = prefix + "-" + n + "@" + domain;
-                relay.submit(sender, to, TestMessages.simple(sender, to, prefix + "-" + n));
+                assertThat(submitter.submit(sender, to, TestMessages.simple(sender, to, prefix + "-" + n))).as("resubmitted " + n).isTrue();
                 acknowledged.add(n);
             }
         }

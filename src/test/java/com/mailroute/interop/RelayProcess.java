@@ -129,6 +129,11 @@ final class RelayProcess implements AutoCloseable {
         }
     }
 
+    /** Where outside JMS clients reach the relay's embedded broker (a relay run without mailroute.broker.url). */
+    String embeddedBrokerUrl() {
+        return "tcp://127.0.0.1:" + settings.get("mailroute.broker.port");
+    }
+
     /** SIGKILL: no shutdown hook, no broker journal flush, nothing. */
     void killHard() {
         process.destroyForcibly();
