@@ -235,7 +235,6 @@ public final class Settings {
         return v.equals("true");
     }
 
-    /** "30s", "5m", "4h", "5d", "500ms"; "0" is zero. */
     /** "30s", "5m", "4h", "5d", "500ms"; "0" is zero (the grammar of {@link Durations}). */
     public Duration duration(String key) {
         try {
