@@ -39,8 +39,9 @@ public final class QueueStats {
     public Map<String, Object> snapshot() {
         Map<String, int[]> byDomain = new TreeMap<>();
         int queued = browse(Queues.OUTBOUND, byDomain, 0);
-        // A message with no domain on mailroute.outbound is a JMS submission the embedded broker sent there, which
-        // the delivery route accepts when it takes it: submitted, not yet split into jobs.
+        // A message with no domain on mailroute.outbound is a JMS submission a divert sent there (the embedded broker's,
+        // or the same one on an external broker), which the delivery route accepts when it takes it: submitted, not yet
+        // split into jobs.
         int[] unaccepted = byDomain.remove(NO_DOMAIN);
         int submittedHere = unaccepted == null ? 0 : unaccepted[0];
         queued -= submittedHere;
