@@ -26,8 +26,6 @@ import org.apache.activemq.artemis.core.server.Queue;
  * counted through Artemis's management queue on an external broker (there without a split by domain).
  */
 public final class QueueStats {
-    private static final String NO_DOMAIN = "(none)";
-
     private final ConnectionFactory connectionFactory;
     private final EmbeddedBroker broker;
 
@@ -38,14 +36,11 @@ public final class QueueStats {
 
     public Map<String, Object> snapshot() {
         Map<String, int[]> byDomain = new TreeMap<>();
-        int queued = browse(Queues.OUTBOUND, byDomain, 0);
         // A message with no domain on mailroute.outbound is a JMS submission a divert sent there (the embedded broker's,
         // or the same one on an external broker), which the delivery route accepts when it takes it: submitted, not yet
         // split into jobs.
-        int[] unaccepted = byDomain.remove(NO_DOMAIN);
-        int submittedHere = unaccepted == null ? 0 : unaccepted[0];
-        queued -= submittedHere;
-        int dead = browse(Queues.DEAD, byDomain, 2);
+        Counted outbound = browse(Queues.OUTBOUND, byDomain, 0);
+        int dead = browse(Queues.DEAD, byDomain, 2).all();
         long scheduled;
         if (broker == null) {
             scheduled = scheduled();
@@ -60,8 +55,8 @@ public final class QueueStats {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         // Submitted over JMS but not yet accepted (split into jobs): still MailRoute's to deliver.
-        out.put("submitted", browse(Queues.SUBMIT, new TreeMap<>(), 0) + submittedHere);
-        out.put("queued", queued);
+        out.put("submitted", browse(Queues.SUBMIT, byDomain, 0).submissions() + outbound.submissions());
+        out.put("queued", outbound.jobs());
         out.put("scheduled", scheduled);
         out.put("dead", dead);
         Map<String, Object> domains = new LinkedHashMap<>();
@@ -76,7 +71,7 @@ public final class QueueStats {
             Queue q = broker.server().getActiveMQServer().locateQueue(SimpleString.of(queue));
             return q == null ? 0 : q.getMessageCount() - q.getScheduledCount();
         }
-        return browse(queue, new TreeMap<>(), 0);
+        return browse(queue, new TreeMap<>(), 0).all();
     }
 
     public long scheduled() {
@@ -107,20 +102,33 @@ public final class QueueStats {
         }
     }
 
-    private int browse(String queue, Map<String, int[]> byDomain, int slot) {
-        int n = 0;
+    /** Jobs (messages with a domain) and JMS submissions (messages without one, not yet accepted) on a queue. */
+    private record Counted(int jobs, int submissions) {
+        int all() {
+            return jobs + submissions;
+        }
+    }
+
+    /** Counts a queue's messages ready now; each job also in byDomain[its domain][slot]. */
+    private Counted browse(String queue, Map<String, int[]> byDomain, int slot) {
+        int jobs = 0;
+        int submissions = 0;
         try (Connection c = connectionFactory.createConnection();
              Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
              QueueBrowser b = s.createBrowser(s.createQueue(queue))) {
             c.start();
             for (Object o : Collections.list((Enumeration<?>) b.getEnumeration())) {
-                n++;
                 String d = ((Message) o).getStringProperty(DeliveryJob.DOMAIN);
-                byDomain.computeIfAbsent(d == null ? NO_DOMAIN : d, k -> new int[3])[slot]++;
+                if (d == null) {
+                    submissions++;
+                } else {
+                    jobs++;
+                    byDomain.computeIfAbsent(d, k -> new int[3])[slot]++;
+                }
             }
         } catch (JMSException e) {
             throw new IllegalStateException("queue " + queue + " unavailable: " + e.getMessage(), e);
         }
-        return n;
+        return new Counted(jobs, submissions);
     }
 }
