@@ -118,6 +118,22 @@ for port in ("8080", "8081"):
 if not any(str(v).endswith(":/data/pickup") for v in mr.get("volumes") or []):
     errors.append("mailroute does not mount a pickup folder at /data/pickup")
 
+# The compose's Artemis gets MailRoute's broker settings (never drop a job; the submissions divert) through the image's
+# etc-override folder, copied into etc/ when the instance is created.
+override = [v for v in services.get("artemis", {}).get("volumes") or []
+            if isinstance(v, str) and v.split(":")[1:2] == ["/var/lib/artemis-instance/etc-override/broker.properties"]]
+if not override:
+    errors.append("artemis does not mount a broker.properties into /var/lib/artemis-instance/etc-override/")
+else:
+    props_path = os.path.normpath(os.path.join(compose_dir, override[0].split(":")[0]))
+    props = open(props_path).read() if os.path.isfile(props_path) else ""
+    for line in ('addressSettings."mailroute.#".maxDeliveryAttempts=-1',
+                 'divertConfigurations."mailroute.submissions-to-delivery".address=mailroute.submit',
+                 'divertConfigurations."mailroute.submissions-to-delivery".forwardingAddress=mailroute.outbound',
+                 'divertConfigurations."mailroute.submissions-to-delivery".exclusive=true'):
+        if line not in props.splitlines():
+            errors.append("%s lacks %s" % (props_path, line))
+
 for e in errors:
     print("check-docker: " + e, file=sys.stderr)
 sys.exit(1 if errors else 0)
