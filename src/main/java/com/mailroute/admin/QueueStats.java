@@ -36,9 +36,9 @@ public final class QueueStats {
 
     public Map<String, Object> snapshot() {
         Map<String, int[]> byDomain = new TreeMap<>();
-        // A message with no domain on mailroute.outbound is a JMS submission a divert sent there (the embedded broker's,
-        // or the same one on an external broker), which the delivery route accepts when it takes it: submitted, not yet
-        // split into jobs.
+        // A message without MailRouteId on mailroute.outbound is a JMS submission a divert sent there (the embedded
+        // broker's, or the same one on an external broker), which the delivery route accepts when it takes it: submitted,
+        // not yet split into jobs. The delivery route tells them apart by the same property.
         Counted outbound = browse(Queues.OUTBOUND, byDomain, 0);
         int dead = browse(Queues.DEAD, byDomain, 2).all();
         long scheduled;
@@ -55,7 +55,7 @@ public final class QueueStats {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         // Submitted over JMS but not yet accepted (split into jobs): still MailRoute's to deliver.
-        out.put("submitted", browse(Queues.SUBMIT, byDomain, 0).submissions() + outbound.submissions());
+        out.put("submitted", browse(Queues.SUBMIT, new TreeMap<>(), 0).all() + outbound.submissions());
         out.put("queued", outbound.jobs());
         out.put("scheduled", scheduled);
         out.put("dead", dead);
@@ -102,7 +102,7 @@ public final class QueueStats {
         }
     }
 
-    /** Jobs (messages with a domain) and JMS submissions (messages without one, not yet accepted) on a queue. */
+    /** Jobs (messages with a MailRouteId) and JMS submissions (messages without one, not yet accepted) on a queue. */
     private record Counted(int jobs, int submissions) {
         int all() {
             return jobs + submissions;
@@ -118,12 +118,12 @@ public final class QueueStats {
              QueueBrowser b = s.createBrowser(s.createQueue(queue))) {
             c.start();
             for (Object o : Collections.list((Enumeration<?>) b.getEnumeration())) {
-                String d = ((Message) o).getStringProperty(DeliveryJob.DOMAIN);
-                if (d == null) {
+                Message m = (Message) o;
+                if (m.getStringProperty(DeliveryJob.QUEUE_ID) == null) {
                     submissions++;
                 } else {
                     jobs++;
-                    byDomain.computeIfAbsent(d, k -> new int[3])[slot]++;
+                    byDomain.computeIfAbsent(m.getStringProperty(DeliveryJob.DOMAIN), k -> new int[3])[slot]++;
                 }
             }
         } catch (JMSException e) {

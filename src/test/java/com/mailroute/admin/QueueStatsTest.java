@@ -64,6 +64,25 @@ class QueueStatsTest {
         assertThat(external.snapshot()).containsEntry("scheduled", 2L).containsEntry("queued", 1);
     }
 
+    @Test
+    void submissionWaitingOnOutboundShouldCountAsSubmittedEvenWithAClientsOwnDomainProperty() throws Exception {
+        // The embedded broker's divert puts a JMS submission on mailroute.outbound; an application may set any property.
+        try (jakarta.jms.Connection c = factory.createConnection();
+             jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE)) {
+            jakarta.jms.BytesMessage m = session.createBytesMessage();
+            m.writeBytes("Subject: s\r\n\r\nbody\r\n".getBytes());
+            m.setStringProperty("RcptTo", "r@a.test");
+            m.setStringProperty(DeliveryJob.DOMAIN, "a.test");
+            session.createProducer(session.createQueue(Queues.SUBMIT)).send(m);
+        }
+
+        Map<String, Object> s = new QueueStats(factory, broker).snapshot();
+
+        assertThat(s).containsEntry("submitted", 1).containsEntry("queued", 1);
+        assertThat(s.get("byDomain")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("a.test", Map.of("queued", 1, "scheduled", 0, "dead", 0));
+    }
+
     /** Scheduled as the delivery route's producers schedule a retry: Artemis scheduled delivery. */
     private static JobQueue.Outgoing inAnHour(DeliveryJob job) {
         java.util.Map<String, Object> p = new java.util.HashMap<>(job.properties());
