@@ -51,6 +51,8 @@ public final class DeliveryProcessor {
     public static final String DEAD_LETTERS = "deadLetters";
     public static final String NOTICES = "notices";
     public static final String POSTPONED = "postponed";
+    /** True when the attempt left anything in those three: most attempts deliver everything and write nothing more. */
+    public static final String WRITES = "writes";
     static final String ATTEMPT = "MailRouteAttempt";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
     private static final Duration DOMAIN_BUSY_DELAY = Duration.ofSeconds(2);
@@ -115,6 +117,7 @@ public final class DeliveryProcessor {
         exchange.setProperty(DEAD_LETTERS, List.of());
         exchange.setProperty(NOTICES, List.of());
         exchange.setProperty(POSTPONED, false);
+        exchange.setProperty(WRITES, false);
         if (maxPerDomain > 0) {
             Semaphore slots = busyDomains.computeIfAbsent(job.domain(), d -> new Semaphore(maxPerDomain));
             if (!slots.tryAcquire()) {
@@ -266,6 +269,9 @@ public final class DeliveryProcessor {
 
     private void write(Exchange exchange, String property, List<JobQueue.Outgoing> messages) {
         exchange.setProperty(property, OutgoingMessages.of(exchange.getContext(), clock, messages));
+        if (!messages.isEmpty()) {
+            exchange.setProperty(WRITES, true);
+        }
     }
 
     /**
