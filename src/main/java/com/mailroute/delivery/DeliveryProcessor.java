@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * the next hops and tries them in order, {@link #settle} decides for every recipient — delivered, rescheduled (only the
  * failed ones, with Artemis scheduled delivery, so the consumer never waits), or dead-lettered with the evidence and a
  * DSN to the sender. Settling writes nothing itself: it leaves the messages to write in the exchange properties
- * {@value #RESCHEDULED}, {@value #DEAD_LETTERS} and {@value #NOTICES}, and the route's jms: producers send them in
- * the transaction that consumed the job, so the job and its outcome are committed together.
+ * {@value #RESCHEDULED}, {@value #DEAD_LETTERS} and {@value #NOTICES} (and {@value #WRITES} true when any holds one,
+ * set where they are written), and the route's jms: producers send them in the transaction that consumed the job, so
+ * the job and its outcome are committed together.
  */
 public final class DeliveryProcessor {
     public static final String RESCHEDULED = "rescheduled";
