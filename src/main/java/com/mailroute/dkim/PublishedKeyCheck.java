@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Looks up each signer's {@code selector._domainkey.domain} TXT record through MailRoute's resolvers and says
- * whether it publishes the configured key. It only reports (a WARN line at startup, a field in /observe/health):
- * mail is signed either way, and a record published later is seen on the next check.
+ * whether it publishes the configured key. It only reports (a line per domain at startup and whenever its verdict
+ * changes, a field in /observe/health): mail is signed either way, and a record published later is seen on the next
+ * check.
  */
 public final class PublishedKeyCheck {
     private static final Logger LOG = LoggerFactory.getLogger(PublishedKeyCheck.class);
@@ -61,32 +62,37 @@ public final class PublishedKeyCheck {
                 LOG.warn("dkim: d={} s={}: a {}-bit RSA key; receivers accept it, 2048 bits are recommended", k.domain(), k.selector(), k.bits());
             }
         }
-        refreshInBackground(true);
+        refreshInBackground();
     }
 
     /** Domain → verdict ("OK: ...", "MISSING: ...", "MISMATCH: ...", "REVOKED: ...", "UNKNOWN: ..."); refreshed when older than 5 minutes. */
     public Map<String, String> status() {
         if (Duration.between(checkedAt, clock.instant()).compareTo(MAX_AGE) > 0) {
-            refreshInBackground(false);
+            refreshInBackground();
         }
         return status;
     }
 
-    private void refreshInBackground(boolean log) {
+    private void refreshInBackground() {
         if (keys.isEmpty() || !running.compareAndSet(false, true)) {
             return;
         }
         executor.execute(() -> {
             try {
-                checkNow(log);
+                checkNow();
             } finally {
                 running.set(false);
             }
         });
     }
 
-    /** Checks every key now (blocking) and returns the verdicts. */
-    public Map<String, String> checkNow(boolean log) {
+    /**
+     * Checks every key now (blocking), logs each verdict that is not the one before, and returns the verdicts. The first
+     * check's are all new, so they are logged whoever started it: a health request that arrives before the startup
+     * check starts the first check itself.
+     */
+    public Map<String, String> checkNow() {
+        Map<String, String> before = status;
         Map<String, String> result = new LinkedHashMap<>();
         for (SigningKey k : keys) {
             String verdict;
@@ -96,9 +102,12 @@ public final class PublishedKeyCheck {
                 verdict = "UNKNOWN: the DNS lookup of " + k.dnsName() + " failed: " + e.getMessage();
             }
             result.put(k.domain(), verdict);
-            if (log && verdict.startsWith("OK")) {
+            if (verdict.equals(before.get(k.domain()))) {
+                continue;
+            }
+            if (verdict.startsWith("OK")) {
                 LOG.info("dkim: d={} s={}: {}", k.domain(), k.selector(), verdict);
-            } else if (log) {
+            } else {
                 LOG.warn("dkim: d={} s={}: {}", k.domain(), k.selector(), verdict);
             }
         }

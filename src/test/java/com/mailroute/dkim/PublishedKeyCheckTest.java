@@ -1,7 +1,11 @@
 package com.mailroute.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,7 +67,7 @@ class PublishedKeyCheckTest {
             PublishedKeyCheck check = new PublishedKeyCheck(new DnsLookup(List.of(dns.address()), Duration.ofSeconds(2), 0),
                     List.of(rsaKey, edKey), Clock.systemUTC());
 
-            Map<String, String> status = check.checkNow(false);
+            Map<String, String> status = check.checkNow();
 
             assertThat(status.get("a.test")).isEqualTo("OK: s1._domainkey.a.test publishes the key of " + rsa.pem());
             assertThat(status.get("b.test")).startsWith("OK: s2._domainkey.b.test publishes the key of ");
@@ -77,12 +81,44 @@ class PublishedKeyCheckTest {
             PublishedKeyCheck check = new PublishedKeyCheck(new DnsLookup(List.of(dns.address()), Duration.ofSeconds(2), 0),
                     List.of(rsaKey, edKey), Clock.systemUTC());
 
-            Map<String, String> status = check.checkNow(false);
+            Map<String, String> status = check.checkNow();
 
             assertThat(status.get("a.test")).isEqualTo("MISSING: no DKIM key record at s1._domainkey.a.test: receivers cannot verify "
                     + "the signatures; publish s1._domainkey.a.test TXT \"" + rsa.txt() + "\"");
             assertThat(status.get("b.test")).startsWith("UNKNOWN: the DNS lookup of s2._domainkey.b.test failed: ");
         }
+    }
+
+    @Test
+    void firstVerdictsShouldBeLoggedWhenAHealthRequestStartsTheCheckBeforeStartupAndNotAgainWhileUnchanged() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<String> beforeStartup;
+        List<String> afterStartup;
+        try (TestDnsServer dns = TestDnsServer.start(String.join("\n", "$TTL 60", zoneTxt("s1._domainkey.a.test.", rsa.txt()), ""))) {
+            PublishedKeyCheck check = new PublishedKeyCheck(new DnsLookup(List.of(dns.address()), Duration.ofSeconds(2), 0),
+                    List.of(rsaKey, edKey), Clock.systemUTC());
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+
+            // the HTTP API answers before Camel has fully started, so /observe/health may start the first check
+            assertThat(check.status().get("a.test")).startsWith("CHECKING: ");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !check.status().get("b.test").startsWith("CHECKING"));
+            beforeStartup = verdictLines(log);
+            check.startupCheck();
+            check.checkNow();
+            afterStartup = verdictLines(log);
+        } finally {
+            System.setErr(stderr);
+        }
+
+        assertThat(beforeStartup).hasSize(2);
+        assertThat(beforeStartup.get(0)).contains("INFO PublishedKeyCheck - dkim: d=a.test s=s1: OK: s1._domainkey.a.test publishes the key of ");
+        assertThat(beforeStartup.get(1)).contains("WARN PublishedKeyCheck - dkim: d=b.test s=s2: MISSING: no DKIM key record at s2._domainkey.b.test");
+        assertThat(afterStartup).isEqualTo(beforeStartup);
+    }
+
+    private static List<String> verdictLines(ByteArrayOutputStream log) {
+        return log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("dkim: d=")).toList();
     }
 
     @Test
